@@ -1,0 +1,109 @@
+package dev.pix2pix.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import java.util.SplittableRandom;
+
+/**
+ * The functional layers the pix2pix networks are made of. Every result is owned by the pass's
+ * manager: arrays derived from parameters are re-attached there, since DJL attaches a result to the
+ * manager of its first operand.
+ */
+public final class Layers {
+    static final float BN_EPS = 1e-5f;
+    /** DJL's momentum is 1 - PyTorch's: this is PyTorch's default 0.1. */
+    static final float DJL_BN_MOMENTUM = 0.9f;
+
+    private Layers() {}
+
+    public static NDArray conv(NDArray x, ParamStore p, String name, int stride, int pad) {
+        NDArray w = p.get(name + ".weight");
+        NDArray b = p.find(name + ".bias");
+        return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(pad, pad)).singletonOrThrow();
+    }
+
+    public static NDArray convTranspose(NDArray x, ParamStore p, String name, Pass pass) {
+        return ConvTranspose.forward(x, p.get(name + ".weight"), p.find(name + ".bias"), pass.manager());
+    }
+
+    public static NDArray norm(NDArray x, ParamStore p, String name, Norm norm, Pass pass) {
+        switch (norm) {
+            case NONE:
+                return x;
+            case INSTANCE:
+                return perSample(x, null, null, pass.manager());
+            case BATCH:
+            default:
+                NDArray gamma = p.get(name + ".weight");
+                NDArray beta = p.get(name + ".bias");
+                switch (pass.norm()) {
+                    case PER_SAMPLE:
+                        return perSample(x, gamma, beta, pass.manager());
+                    case RUNNING:
+                        return BatchNorm.batchNorm(x, p.get(name + ".running_mean"), p.get(name + ".running_var"),
+                                gamma, beta, -1, DJL_BN_MOMENTUM, BN_EPS, false).singletonOrThrow();
+                    case TRAIN:
+                    default:
+                        p.countBatch(name);
+                        return BatchNorm.batchNorm(x, p.get(name + ".running_mean"), p.get(name + ".running_var"),
+                                gamma, beta, -1, DJL_BN_MOMENTUM, BN_EPS, true).singletonOrThrow();
+                }
+        }
+    }
+
+    /**
+     * Normalises each image with its own statistics (instance norm, or batch norm as a batch of one
+     * per image) by folding the batch into the channel axis: one kernel for the whole batch.
+     */
+    static NDArray perSample(NDArray x, NDArray gamma, NDArray beta, NDManager m) {
+        Shape s = x.getShape();
+        long n = s.get(0), c = s.get(1);
+        NDArray folded = x.reshape(1, n * c, s.get(2), s.get(3));
+        NDArray g = gamma == null ? m.ones(new Shape(n * c)) : attach(gamma.tile(n), m);
+        NDArray b = beta == null ? m.zeros(new Shape(n * c)) : attach(beta.tile(n), m);
+        NDArray runMean = m.zeros(new Shape(n * c));
+        NDArray runVar = m.ones(new Shape(n * c));
+        NDArray y = BatchNorm.batchNorm(folded, runMean, runVar, g, b, -1, DJL_BN_MOMENTUM, BN_EPS, true)
+                .singletonOrThrow();
+        return y.reshape(s);
+    }
+
+    public static NDArray dropout(NDArray x, int layer, Pass pass) {
+        switch (pass.dropout()) {
+            case OFF:
+                return x;
+            case SEEDED:
+                return x.mul(seededMask(x.getShape(), layer, pass.itemSeeds(), pass.manager()));
+            case RANDOM:
+            default:
+                return Dropout.dropout(x, 0.5f, true).singletonOrThrow();
+        }
+    }
+
+    /** Dropout(0.5) mask (values 0 or 2) drawn from each item's seed and the layer index alone. */
+    static NDArray seededMask(Shape shape, int layer, long[] seeds, NDManager m) {
+        int n = (int) shape.get(0);
+        int per = (int) (shape.size() / n);
+        if (seeds == null || seeds.length != n) {
+            throw new IllegalArgumentException("seeded dropout needs one seed per batch item, got "
+                    + (seeds == null ? "none" : seeds.length) + " for " + n);
+        }
+        float[] mask = new float[n * per];
+        for (int i = 0; i < n; i++) {
+            SplittableRandom r = new SplittableRandom(seeds[i] * 0x9E3779B97F4A7C15L + layer);
+            for (int j = 0; j < per; j++) {
+                mask[i * per + j] = r.nextBoolean() ? 2f : 0f;
+            }
+        }
+        return m.create(mask, shape);
+    }
+
+    private static NDArray attach(NDArray a, NDManager m) {
+        a.attach(m);
+        return a;
+    }
+}
