@@ -1,0 +1,191 @@
+package dev.pix2pix.stack;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Kafka + S3Proxy for the CLI's {@code stack up} / {@code stack down}: detached processes that
+ * outlive the launching JVM, recorded in {@code <dir>/stack.json} so that a later command finds
+ * and stops them. Data persist in {@code <dir>/kafka} and {@code <dir>/s3/data} across restarts;
+ * credentials and ports of the last run are reused (ports only if still free).
+ */
+public final class LocalStack {
+    public static final String STATE_FILE = "stack.json";
+    /** The last stopped stack, kept to reuse its credentials and ports on the next up. */
+    static final String LAST_STATE_FILE = "stack.last.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+    private LocalStack() {}
+
+    /**
+     * {@code $PIX2PIX_STATE_DIR}, else system property {@code pix2pix.state.dir}, else
+     * {@code $XDG_STATE_HOME/pix2pix}, else {@code ~/.local/state/pix2pix}.
+     */
+    public static Path defaultDir() {
+        String explicit = System.getenv("PIX2PIX_STATE_DIR");
+        if (explicit == null || explicit.isBlank()) {
+            explicit = System.getProperty("pix2pix.state.dir");
+        }
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String xdg = System.getenv("XDG_STATE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "pix2pix");
+        }
+        return Path.of(System.getProperty("user.home"), ".local", "state", "pix2pix");
+    }
+
+    /**
+     * Starts Kafka and S3Proxy (detached) unless a stack recorded in {@code dir} still runs, in which
+     * case that one is returned unchanged. Blocks until both answer requests.
+     */
+    public static StackInfo up(Path dir) {
+        return locked(dir, () -> {
+            Optional<StackInfo> current = readFile(dir.resolve(STATE_FILE));
+            if (current.isPresent() && current.get().serversRunning()) {
+                return current.get();
+            }
+            // Half-dead stack (e.g. one server crashed): stop what is left and start both afresh.
+            current.ifPresent(LocalStack::stopAll);
+            StackInfo previous = current.or(() -> readFile(dir.resolve(LAST_STATE_FILE))).orElse(null);
+
+            LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), new LocalKafka.Settings(
+                    previous == null ? 0 : previous.kafkaPort(),
+                    previous == null ? 0 : previous.kafkaControllerPort(), true));
+            LocalS3 s3;
+            try {
+                s3 = LocalS3.start(dir.resolve("s3"), new LocalS3.Settings(
+                        previous == null ? 0 : FreePorts.preferOrPick(previous.s3Port()),
+                        previous == null ? null : previous.accessKey(),
+                        previous == null ? null : previous.secretKey(), true));
+            } catch (RuntimeException e) {
+                kafka.close();
+                throw e;
+            }
+            StackInfo info = new StackInfo(kafka.bootstrapServers(), s3.endpoint(), s3.accessKey(),
+                    s3.secretKey(), s3.region(), kafka.port(), kafka.controllerPort(), s3.port(),
+                    List.of(new StackProcess(StackInfo.KAFKA, kafka.pid(), kafka.startedAt().toString(),
+                                    kafka.logFile().toString()),
+                            new StackProcess(StackInfo.S3PROXY, s3.pid(), s3.startedAt().toString(),
+                                    s3.logFile().toString())));
+            write(dir.resolve(STATE_FILE), info);
+            return info;
+        });
+    }
+
+    /**
+     * Stops every recorded process, workers (added later) before the servers. Returns the stack
+     * that was stopped, or empty if none was recorded. Data are kept.
+     */
+    public static Optional<StackInfo> down(Path dir) {
+        return locked(dir, () -> {
+            Path state = dir.resolve(STATE_FILE);
+            Optional<StackInfo> info = readFile(state);
+            if (info.isEmpty()) {
+                return info;
+            }
+            List<StackProcess> stillRunning = stopAll(info.get());
+            if (!stillRunning.isEmpty()) {
+                throw new IllegalStateException("could not stop " + stillRunning + "; " + state + " kept");
+            }
+            try {
+                Files.move(state, dir.resolve(LAST_STATE_FILE), StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return info;
+        });
+    }
+
+    /** The stack recorded in {@code dir}, if any (its processes may have died: see {@link StackInfo#serversRunning()}). */
+    public static Optional<StackInfo> read(Path dir) {
+        return readFile(dir.resolve(STATE_FILE));
+    }
+
+    /**
+     * Records an extra process (e.g. a worker started by the CLI) so that {@link #down} stops it.
+     * Use {@link StackProcess#of(String, ProcessHandle, String)} to describe it.
+     */
+    public static StackInfo addProcess(Path dir, StackProcess process) {
+        return locked(dir, () -> {
+            StackInfo info = readFile(dir.resolve(STATE_FILE)).orElseThrow(() ->
+                    new IllegalStateException("no stack recorded in " + dir + "; run stack up first"));
+            StackInfo updated = info.withProcess(process);
+            write(dir.resolve(STATE_FILE), updated);
+            return updated;
+        });
+    }
+
+    /** Stops in reverse order of recording; returns the processes that did not stop. */
+    private static List<StackProcess> stopAll(StackInfo info) {
+        List<StackProcess> reversed = new ArrayList<>(info.processes());
+        Collections.reverse(reversed);
+        List<StackProcess> failed = new ArrayList<>();
+        for (StackProcess p : reversed) {
+            p.handle().ifPresent(h -> {
+                if (!ServerProcess.stop(h, STOP_GRACE)) {
+                    failed.add(p);
+                }
+            });
+        }
+        return failed;
+    }
+
+    private static Optional<StackInfo> readFile(Path file) {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(file.toFile(), StackInfo.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static void write(Path file, StackInfo info) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), info);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private interface Action<T> {
+        T run();
+    }
+
+    /** Serialises up/down/addProcess between CLI invocations sharing one state dir. */
+    private static <T> T locked(Path dir, Action<T> action) {
+        try {
+            Files.createDirectories(dir);
+            try (FileChannel ch = FileChannel.open(dir.resolve("stack.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = ch.lock()) {
+                return action.run();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + dir, e);
+        }
+    }
+}

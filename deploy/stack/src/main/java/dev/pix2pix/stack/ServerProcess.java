@@ -1,0 +1,246 @@
+package dev.pix2pix.stack;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * One server JVM started from a pix2pix-runtime-* classpath, its output appended to a log file.
+ *
+ * <p>{@link Lifetime#TIED}: the child watches our pid (see {@link ChildMain}) and a shutdown hook
+ * stops it, so it never outlives the JVM that started it (tests). {@link Lifetime#DETACHED}: started
+ * in its own session ({@code setsid}) without any watch, so it survives the launching CLI
+ * ({@code stack up}); it is stopped later by pid.
+ */
+final class ServerProcess implements AutoCloseable {
+    enum Lifetime { TIED, DETACHED }
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final Thread hook;
+
+    private ServerProcess(String name, Process process, Path log, Thread hook) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        this.hook = hook;
+    }
+
+    /**
+     * Starts {@code mainClass} in a new JVM with the classpath of runtime {@code runtime}
+     * ("kafka" or "s3proxy"), working directory {@code workDir}, output to {@code log}.
+     */
+    static ServerProcess start(String name, String runtime, Path workDir, List<String> jvmArgs,
+                               String mainClass, List<String> args, Path log, Lifetime lifetime) {
+        List<String> cmd = new ArrayList<>();
+        if (lifetime == Lifetime.DETACHED && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            // New session: Ctrl-C in the launching terminal must not reach the server.
+            cmd.add("/usr/bin/setsid");
+        }
+        cmd.addAll(javaCommand(runtime, workDir, jvmArgs));
+        cmd.add(ChildMain.class.getName());
+        cmd.add(lifetime == Lifetime.TIED ? Long.toString(ProcessHandle.current().pid()) : "0");
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        Process p;
+        try {
+            Files.createDirectories(log.getParent());
+            p = new ProcessBuilder(cmd)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + cmd.get(0), e);
+        }
+        Thread hook = null;
+        if (lifetime == Lifetime.TIED) {
+            hook = new Thread(() -> stop(p.toHandle(), STOP_GRACE), "stop-" + name);
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+        return new ServerProcess(name, p, log, hook);
+    }
+
+    /** Runs a short-lived tool (e.g. Kafka's StorageTool) to completion; output goes to {@code log}. */
+    static void runTool(String name, String runtime, Path workDir, String mainClass, List<String> args,
+                        Path log, Duration timeout) {
+        List<String> cmd = new ArrayList<>(javaCommand(runtime, workDir, List.of("-Xmx256m", "-XX:+UseSerialGC")));
+        cmd.add(ChildMain.class.getName());
+        cmd.add(Long.toString(ProcessHandle.current().pid()));
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        try {
+            Files.createDirectories(log.getParent());
+            Process p = new ProcessBuilder(cmd)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(name + " did not finish within " + timeout + "\n" + tail(log));
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(name + " failed with exit code " + p.exitValue() + "\n" + tail(log));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + name, e);
+        }
+    }
+
+    private static List<String> javaCommand(String runtime, Path workDir, List<String> jvmArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        String cp = extractLauncher(workDir) + File.pathSeparator
+                + RuntimeClasspath.load(runtime).stream().map(Path::toString)
+                        .collect(Collectors.joining(File.pathSeparator));
+        cmd.add(cp);
+        return cmd;
+    }
+
+    /** Copies ChildMain.class into workDir so the child needs nothing from our (unknown) classpath layout. */
+    private static Path extractLauncher(Path workDir) {
+        String resource = ChildMain.class.getName().replace('.', '/') + ".class";
+        Path dir = workDir.resolve(".launcher");
+        Path target = dir.resolve(resource);
+        try (InputStream in = ChildMain.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("cannot read " + resource);
+            }
+            Files.createDirectories(target.getParent());
+            Files.write(target, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    /**
+     * Polls {@code probe} until it returns true. Fails with the log tail when the process exits or
+     * {@code timeout} passes.
+     */
+    void awaitReady(Duration timeout, Callable<Boolean> probe) {
+        Instant deadline = Instant.now().plus(timeout);
+        Exception last = null;
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with code " + process.exitValue()
+                        + " before it was ready; log " + log + ":\n" + tail(log));
+            }
+            try {
+                if (probe.call()) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            sleep(200);
+        }
+        close();
+        throw new IllegalStateException(name + " not ready within " + timeout
+                + (last == null ? "" : " (last probe error: " + last + ")") + "; log " + log + ":\n" + tail(log));
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Instant startedAt() {
+        return process.toHandle().info().startInstant().orElse(Instant.now());
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    boolean logContains(String text) {
+        try {
+            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after a grace period). Idempotent. */
+    @Override
+    public void close() {
+        stop(process.toHandle(), STOP_GRACE);
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to; nothing to do
+            }
+        }
+    }
+
+    /** SIGTERM, wait up to {@code grace}, then SIGKILL. Returns true if the process is gone. */
+    static boolean stop(ProcessHandle handle, Duration grace) {
+        if (!handle.isAlive()) {
+            return true;
+        }
+        handle.destroy();
+        try {
+            handle.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            handle.destroyForcibly();
+            try {
+                handle.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // reported by the return value
+            }
+        }
+        return !handle.isAlive();
+    }
+
+    static String tail(Path log) {
+        try {
+            if (!Files.exists(log)) {
+                return "(no log written)";
+            }
+            List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read log: " + e + ")";
+        }
+    }
+
+    static Optional<ProcessHandle> handle(long pid) {
+        return ProcessHandle.of(pid);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
