@@ -116,7 +116,7 @@ public final class ImageWriter {
             IIOMetadataNode iccp = new IIOMetadataNode("iCCP");
             iccp.setAttribute("profileName", "ICC profile");
             iccp.setAttribute("compressionMethod", "deflate");
-            iccp.setUserObject(icc);
+            iccp.setUserObject(deflate(icc)); // the PNG plugin expects the already-compressed profile
             root.appendChild(iccp);
         }
         IIOMetadataNode latin = new IIOMetadataNode("tEXt");
@@ -192,6 +192,20 @@ public final class ImageWriter {
             dir.addTIFFField(new TIFFField(base.getTag(BaselineTIFFTagSet.TAG_ICC_PROFILE), TIFFTag.TIFF_UNDEFINED, icc.length, icc));
         }
         return dir.getAsMetadata();
+    }
+
+    private static byte[] deflate(byte[] data) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION);
+        try {
+            d.setInput(data);
+            d.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            while (!d.finished()) out.write(buf, 0, d.deflate(buf));
+            return out.toByteArray();
+        } finally {
+            d.end();
+        }
     }
 
     private static Node child(Node parent, String name) {
