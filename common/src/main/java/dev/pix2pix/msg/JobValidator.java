@@ -1,0 +1,100 @@
+package dev.pix2pix.msg;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Validates raw JSON messages against the draft 2020-12 schemas in {@code schemas/} (classpath)
+ * and parses them into records. Thread-safe; create once and share.
+ *
+ * <pre>{@code
+ * Validated<TrainJob> v = validator.train(json);
+ * if (!v.ok()) sendToDlq(json, v.violations()); else run(v.value());
+ * }</pre>
+ */
+public final class JobValidator {
+    /** Schema $id prefix; resolved to classpath:schemas/ so nothing is fetched from the network. */
+    static final String SCHEMA_BASE = "https://pix2pix.dev/schemas/";
+
+    private static final Map<Class<?>, String> SCHEMA_FILES = Map.of(
+            TrainJob.class, "train-job.schema.json",
+            TranslateJob.class, "translate-job.schema.json",
+            CancelJob.class, "cancel-job.schema.json",
+            Shard.class, "shard.schema.json",
+            JobEvent.class, "job-event.schema.json");
+
+    private final Map<Class<?>, JsonSchema> schemas;
+
+    public JobValidator() {
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+                b -> b.schemaMappers(m -> m.mapPrefix(SCHEMA_BASE, "classpath:schemas/")));
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
+                .formatAssertionsEnabled(true)
+                .locale(Locale.ENGLISH)
+                .build();
+        schemas = Map.copyOf(SCHEMA_FILES.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                Map.Entry::getKey,
+                e -> {
+                    JsonSchema s = factory.getSchema(SchemaLocation.of(SCHEMA_BASE + e.getValue()), config);
+                    s.initializeValidators(); // fail at construction, not on the first message
+                    return s;
+                })));
+    }
+
+    public Validated<TrainJob> train(String json) {
+        return validate(json, TrainJob.class);
+    }
+
+    public Validated<TranslateJob> translate(String json) {
+        return validate(json, TranslateJob.class);
+    }
+
+    public Validated<CancelJob> cancel(String json) {
+        return validate(json, CancelJob.class);
+    }
+
+    public Validated<Shard> shard(String json) {
+        return validate(json, Shard.class);
+    }
+
+    public Validated<JobEvent> event(String json) {
+        return validate(json, JobEvent.class);
+    }
+
+    /** Validates {@code json} against the schema of {@code type} (one of the message records). */
+    public <T> Validated<T> validate(String json, Class<T> type) {
+        JsonSchema schema = schemas.get(type);
+        if (schema == null) {
+            throw new IllegalArgumentException("no schema for " + type.getName());
+        }
+        if (json == null || json.isBlank()) {
+            return new Validated<>(null, List.of("empty message"));
+        }
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            return new Validated<>(null, List.of("not valid JSON: " + e.getOriginalMessage()));
+        }
+        Set<ValidationMessage> messages = schema.validate(node);
+        if (!messages.isEmpty()) {
+            return new Validated<>(null, messages.stream().map(ValidationMessage::getMessage).sorted().toList());
+        }
+        try {
+            return new Validated<>(Json.mapper().treeToValue(node, type), List.of());
+        } catch (JsonProcessingException e) {
+            // schema and record disagree: a bug on our side, but still report it readably
+            return new Validated<>(null, List.of("cannot map to " + type.getSimpleName() + ": " + e.getOriginalMessage()));
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.pix2pix.msg;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * Internal fan-out of a {@link TranslateJob} (topic {@link Topics#TRANSLATE_SHARDS}): one slice of
+ * its inputs plus the parent job's parameters; schema {@code schemas/shard.schema.json}.
+ *
+ * @param jobId  the parent job's id
+ * @param index  0-based
+ * @param count  total shards of the job
+ * @param inputs s3:// object URIs of this shard
+ * @param job    the parent job (its input/inputs are not needed by the shard worker)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Shard(String schemaVersion, String jobId, int index, int count, List<String> inputs,
+                   TranslateJob job) {
+
+    public static Shard of(TranslateJob job, int index, int count, List<String> inputs) {
+        return new Shard(SchemaVersion.CURRENT, job.jobId(), index, count, inputs, job);
+    }
+
+    /** Kafka key: unlike the job id alone, it spreads a job's shards over all partitions. */
+    public String kafkaKey() {
+        return jobId + "#" + index;
+    }
+}

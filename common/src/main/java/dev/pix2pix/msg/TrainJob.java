@@ -1,0 +1,84 @@
+package dev.pix2pix.msg;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * Request to train a pix2pix model (topic {@link Topics#TRAIN_JOBS}); schema
+ * {@code schemas/train-job.schema.json}.
+ *
+ * @param schemaVersion "1.x", see {@link SchemaVersion}
+ * @param jobId         client-chosen id, also the Kafka key; [A-Za-z0-9._-], max 128
+ * @param dataset       s3:// prefix holding the training images
+ * @param layout        how pairs are stored under {@code dataset}
+ * @param direction     which side is the input; null = AtoB
+ * @param output        s3:// prefix the model folder (checkpoints, samples) is written to
+ * @param options       engine options; null or any null field = engine default
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record TrainJob(String schemaVersion, String jobId, String dataset, Layout layout, Direction direction,
+                       String output, Options options) {
+
+    public static TrainJob of(String jobId, String dataset, Layout layout, String output, Options options) {
+        return new TrainJob(SchemaVersion.CURRENT, jobId, dataset, layout, null, output, options);
+    }
+
+    public enum Layout {
+        /** A and B side by side in one image (the reference's "aligned" datasets). */
+        ALIGNED("aligned"),
+        /** Matching file names under A/ and B/. */
+        FOLDERS("folders"),
+        /** Colour images only: input is their L channel, target their ab channels. */
+        COLOR("color");
+
+        private final String wire;
+
+        Layout(String wire) {
+            this.wire = wire;
+        }
+
+        @JsonValue
+        public String wire() {
+            return wire;
+        }
+    }
+
+    public enum Direction {
+        ATOB("AtoB"),
+        BTOA("BtoA");
+
+        private final String wire;
+
+        Direction(String wire) {
+            this.wire = wire;
+        }
+
+        @JsonValue
+        public String wire() {
+            return wire;
+        }
+    }
+
+    /**
+     * Engine training options, reference names; null = engine default. See the engine's
+     * {@code dev.pix2pix.train.TrainOptions} and {@code dev.pix2pix.model.ModelSpec} for meanings.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Options(
+            String netG, String netD, Integer nLayersD, Integer ngf, Integer ndf, String norm,
+            Integer inputNc, Integer outputNc,
+            Integer epochs, Integer epochsDecay, Integer batch, Integer size, Integer loadSize, Boolean noFlip,
+            String gan, Double lambdaL1, Double lambdaL2, Double r1Gamma, Double labelSmoothing,
+            Double lr, Double beta1, Long seed, Integer checkpointEvery, Integer maxImages,
+            Integer pretrainL1Epochs) {
+
+        /** All defaults. */
+        public static Options defaults() {
+            return new Options(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null, null, null, null, null, null, null, null, null, null);
+        }
+    }
+}
