@@ -97,6 +97,9 @@ final class SafeUnpickler {
         } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
             throw new PthFormatException("truncated or corrupt pickle (data.pkl) near byte "
                     + in.position(), e);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new PthFormatException("malformed pickle (data.pkl) near byte " + in.position()
+                    + ": " + e.getMessage(), e);
         } catch (ClassCastException e) {
             throw new PthFormatException("malformed pickle (data.pkl): unexpected value type near byte "
                     + in.position() + " (" + e.getMessage() + ")", e);
