@@ -1,0 +1,63 @@
+package dev.pix2pix.data;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+
+/**
+ * The one place where pixels become network inputs and back: channels-first, [0,255] -> [-1,1]
+ * (the reference's Normalize(0.5, 0.5)), grayscale by ITU-R 601 luma as PIL's convert('L').
+ */
+public final class Tensors {
+    private Tensors() {}
+
+    public static float toUnit(int byteValue) {
+        return byteValue / 127.5f - 1f;
+    }
+
+    public static int toByte(float v) {
+        int b = Math.round((v + 1f) * 127.5f);
+        return b < 0 ? 0 : Math.min(255, b);
+    }
+
+    /** Interleaved RGB bytes (from {@link Images#rgbBytes}) of a w x h region to CHW floats. */
+    public static float[] chw(byte[] rgb, int stride, int x0, int y0, int w, int h, int channels, boolean mirror) {
+        float[] out = new float[channels * w * h];
+        int plane = w * h;
+        for (int y = 0; y < h; y++) {
+            int row = (y0 + y) * stride;
+            for (int x = 0; x < w; x++) {
+                int sx = mirror ? x0 + w - 1 - x : x0 + x;
+                int p = (row + sx) * 3;
+                int r = rgb[p] & 0xff, g = rgb[p + 1] & 0xff, b = rgb[p + 2] & 0xff;
+                int o = y * w + x;
+                if (channels == 1) {
+                    out[o] = toUnit((r * 299 + g * 587 + b * 114 + 500) / 1000);
+                } else {
+                    out[o] = toUnit(r);
+                    out[plane + o] = toUnit(g);
+                    out[2 * plane + o] = toUnit(b);
+                    for (int c = 3; c < channels; c++) {
+                        out[c * plane + o] = out[o];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** CHW floats in [-1,1] with 1 or 3 channels to an 8-bit RGB image. */
+    public static BufferedImage toImage(float[] chw, int channels, int w, int h) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] px = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+        int plane = w * h;
+        for (int i = 0; i < plane; i++) {
+            int r = toByte(chw[i]);
+            int g = channels >= 3 ? toByte(chw[plane + i]) : r;
+            int b = channels >= 3 ? toByte(chw[2 * plane + i]) : r;
+            px[i * 3] = (byte) b;
+            px[i * 3 + 1] = (byte) g;
+            px[i * 3 + 2] = (byte) r;
+        }
+        return img;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.pix2pix.model;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A published model: {@code model.json} and {@code generator.params} (the generator's state dict
+ * under the reference's key names). Checkpoints with optimizer state live beside them under
+ * {@code checkpoints/} while training, and are not part of what is published.
+ */
+public final class ModelFolder {
+    public static final String INFO = "model.json";
+    public static final String WEIGHTS = "generator.params";
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelFolder() {}
+
+    public static void write(Path dir, ModelInfo info, UnetGenerator g) throws IOException {
+        Files.createDirectories(dir);
+        writeAtomically(dir.resolve(WEIGHTS), g.params().encode());
+        writeAtomically(dir.resolve(INFO), JSON.writeValueAsBytes(info));
+    }
+
+    public static ModelInfo readInfo(Path dir) throws IOException {
+        Path p = dir.resolve(INFO);
+        if (!Files.exists(p)) {
+            throw new NoSuchFileException(p.toString(), null, "not a model folder: no " + INFO);
+        }
+        ModelInfo info;
+        try {
+            info = JSON.readValue(p.toFile(), ModelInfo.class);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(p + " is not a valid model description: " + e.getMessage(), e);
+        }
+        if (info.spec() == null) {
+            throw new IOException(p + " has no model spec");
+        }
+        return info;
+    }
+
+    /** Builds the generator and loads its weights; a folder that does not fit fails with the reason. */
+    public static UnetGenerator loadGenerator(Path dir, NDManager manager) throws IOException {
+        ModelInfo info = readInfo(dir);
+        Path w = dir.resolve(WEIGHTS);
+        if (!Files.exists(w)) {
+            throw new NoSuchFileException(w.toString(), null, "model folder has no " + WEIGHTS);
+        }
+        UnetGenerator g = new UnetGenerator(info.spec(), manager, 0);
+        try {
+            g.params().decode(Files.readAllBytes(w));
+        } catch (IllegalArgumentException e) {
+            g.close();
+            throw new IOException(w + ": " + e.getMessage(), e);
+        }
+        return g;
+    }
+
+    /** Write to a temporary name then rename, so a crash never leaves a half-written file. */
+    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.pix2pix.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pix2pix.model.ModelFolder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoint folders {@code checkpoints/it_000000001234/} holding G, D, both optimizers' state and
+ * the run state. A checkpoint is written to a temporary folder and renamed, so the latest complete
+ * one is always usable; only the newest {@code keep} are kept (each is ~0.7 GB for unet_256).
+ */
+public final class Checkpoints {
+    public static final String DIR = "checkpoints";
+    static final String G = "G.params";
+    static final String D = "D.params";
+    static final String OPT_G = "optG.params";
+    static final String OPT_D = "optD.params";
+    static final String STATE = "state.json";
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Checkpoints() {}
+
+    /** The parts of a checkpoint, as bytes (so the caller can also ship them to object storage). */
+    public record Contents(byte[] g, byte[] d, byte[] optG, byte[] optD, RunState state) {}
+
+    public static Path write(Path modelDir, Contents c, int keep) throws IOException {
+        Path root = modelDir.resolve(DIR);
+        Files.createDirectories(root);
+        String name = String.format("it_%012d", c.state().iteration());
+        Path tmp = root.resolve("." + name + ".tmp");
+        deleteTree(tmp);
+        Files.createDirectories(tmp);
+        Files.write(tmp.resolve(G), c.g());
+        if (c.d() != null) {
+            Files.write(tmp.resolve(D), c.d());
+            Files.write(tmp.resolve(OPT_D), c.optD());
+        }
+        Files.write(tmp.resolve(OPT_G), c.optG());
+        Files.write(tmp.resolve(STATE), JSON.writeValueAsBytes(c.state()));
+        Path target = root.resolve(name);
+        deleteTree(target);
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        prune(root, keep);
+        return target;
+    }
+
+    public static Optional<Path> latest(Path modelDir) throws IOException {
+        List<Path> all = list(modelDir.resolve(DIR));
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    public static Contents read(Path checkpoint) throws IOException {
+        RunState state = JSON.readValue(checkpoint.resolve(STATE).toFile(), RunState.class);
+        byte[] d = Files.exists(checkpoint.resolve(D)) ? Files.readAllBytes(checkpoint.resolve(D)) : null;
+        byte[] optD = Files.exists(checkpoint.resolve(OPT_D)) ? Files.readAllBytes(checkpoint.resolve(OPT_D)) : null;
+        return new Contents(Files.readAllBytes(checkpoint.resolve(G)), d, Files.readAllBytes(checkpoint.resolve(OPT_G)),
+                optD, state);
+    }
+
+    static List<Path> list(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("it_") && Files.exists(p.resolve(STATE)))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                    .collect(Collectors.toList());
+        }
+    }
+
+    private static void prune(Path root, int keep) throws IOException {
+        List<Path> all = list(root);
+        for (int i = 0; i < all.size() - keep; i++) {
+            deleteTree(all.get(i));
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+
+    static void writeState(Path file, RunState s) throws IOException {
+        ModelFolder.writeAtomically(file, JSON.writeValueAsBytes(s));
+    }
+}

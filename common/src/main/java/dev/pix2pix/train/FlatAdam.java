@@ -1,0 +1,115 @@
+package dev.pix2pix.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+
+/**
+ * Adam (PyTorch's formulation, with bias correction) over one flat moment buffer per network: the
+ * moment updates are a handful of kernels for the whole network instead of several per parameter,
+ * which is what dominates a small-batch step on a GPU. Gradients are gathered by one concatenation
+ * and the update is scattered back as views.
+ */
+public final class FlatAdam implements AutoCloseable {
+    private final List<NDArray> params;
+    private final long[] splits;
+    private final NDManager manager;
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private NDArray m;
+    private NDArray v;
+    private long t;
+
+    public FlatAdam(List<NDArray> params, NDManager parent, double beta1, double beta2, double eps) {
+        this.params = params;
+        this.manager = parent.newSubManager();
+        this.beta1 = (float) beta1;
+        this.beta2 = (float) beta2;
+        this.eps = (float) eps;
+        long total = 0;
+        splits = new long[params.size() - 1];
+        for (int i = 0; i < params.size(); i++) {
+            total += params.get(i).getShape().size();
+            if (i < splits.length) {
+                splits[i] = total;
+            }
+        }
+        m = manager.zeros(new Shape(total));
+        v = manager.zeros(new Shape(total));
+    }
+
+    public long steps() {
+        return t;
+    }
+
+    /** One update from the accumulated gradients, which are then zeroed. Call with grad mode off. */
+    public void step(NDManager scope, double lr) {
+        NDList flat = new NDList(params.size());
+        for (NDArray p : params) {
+            NDArray g = p.getGradient();
+            g.attach(scope);
+            flat.add(g.reshape(-1));
+        }
+        NDArray g = NDArrays.concat(flat);
+        t++;
+        double bc1 = 1 - Math.pow(beta1, t);
+        double bc2 = 1 - Math.pow(beta2, t);
+        m.muli(beta1).addi(g.mul(1 - beta1));
+        v.muli(beta2).addi(g.square().muli(1 - beta2));
+        NDArray denom = v.sqrt();
+        denom.attach(scope);
+        denom.divi((float) Math.sqrt(bc2)).addi(eps);
+        NDArray update = m.div(denom);
+        update.attach(scope);
+        update.muli((float) (lr / bc1));
+        NDList parts = update.split(splits);
+        for (int i = 0; i < params.size(); i++) {
+            NDArray p = params.get(i);
+            p.subi(parts.get(i).reshape(p.getShape()));
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+    }
+
+    /** Drops accumulated gradients without updating (e.g. after an auxiliary backward pass). */
+    public void zeroGradients() {
+        for (NDArray p : params) {
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+    }
+
+    public byte[] encode() {
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray step = tmp.create(new long[] {t});
+            NDList list = new NDList(m.toDevice(ai.djl.Device.cpu(), true), v.toDevice(ai.djl.Device.cpu(), true), step);
+            byte[] out = list.encode();
+            list.get(0).close();
+            list.get(1).close();
+            return out;
+        }
+    }
+
+    public void decode(byte[] bytes) {
+        try (NDManager tmp = manager.newSubManager()) {
+            NDList list = NDList.decode(tmp, new ByteArrayInputStream(bytes));
+            if (list.size() != 3 || !list.get(0).getShape().equals(m.getShape())) {
+                throw new IllegalArgumentException("optimizer state does not fit this model (" + list.get(0).getShape()
+                        + " vs " + m.getShape() + ")");
+            }
+            m.set(list.get(0).toFloatArray());
+            v.set(list.get(1).toFloatArray());
+            t = list.get(2).toLongArray()[0];
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.pix2pix.train;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.Locale;
+
+/**
+ * Training options with the paper's defaults (appendix 6.2): Adam lr 2e-4, betas 0.5/0.999,
+ * lambda 100, jitter 286 -> 256 with mirroring, epochs at constant lr then linear decay to zero.
+ *
+ * @param epochs epochs at the initial learning rate (the reference's n_epochs)
+ * @param epochsDecay epochs of linear decay to zero (n_epochs_decay)
+ * @param pretrainL1Epochs epochs of L1-only generator training before the GAN phase
+ * @param batch batch size
+ * @param size crop size fed to the networks
+ * @param loadSize size images are resized to before the random crop (jitter when &gt; size)
+ * @param flip random horizontal mirror
+ * @param gan vanilla | lsgan | none
+ * @param lambdaL1 weight of the L1 term
+ * @param lambdaL2 weight of the L2 term
+ * @param r1Gamma R1 gradient penalty weight on real samples (0 = off)
+ * @param labelSmoothing one-sided: real targets are 1 - this for the discriminator
+ * @param lr initial learning rate
+ * @param beta1 Adam beta1
+ * @param seed seed for initialisation, data order, jitter and dropout
+ * @param checkpointEvery write a checkpoint every this many epochs
+ * @param keepCheckpoints number of checkpoints kept on disk
+ * @param maxImages use at most this many training pairs (0 = all)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record TrainOptions(
+        int epochs, int epochsDecay, int pretrainL1Epochs, int batch, int size, int loadSize, boolean flip, String gan,
+        double lambdaL1, double lambdaL2, double r1Gamma, double labelSmoothing, double lr, double beta1, long seed,
+        int checkpointEvery, int keepCheckpoints, int maxImages) {
+
+    public TrainOptions {
+        gan = gan == null ? "vanilla" : gan.toLowerCase(Locale.ROOT);
+        if (!gan.equals("vanilla") && !gan.equals("lsgan") && !gan.equals("none")) {
+            throw new IllegalArgumentException("unknown gan '" + gan + "' (vanilla|lsgan|none)");
+        }
+        require(epochs >= 0 && epochsDecay >= 0 && pretrainL1Epochs >= 0, "epoch counts must be >= 0");
+        require(epochs + epochsDecay + pretrainL1Epochs > 0, "nothing to train: all epoch counts are 0");
+        require(batch >= 1, "batch must be >= 1");
+        require(size >= 1 && loadSize >= size, "load size must be >= size");
+        require(lambdaL1 >= 0 && lambdaL2 >= 0 && r1Gamma >= 0, "loss weights must be >= 0");
+        require(labelSmoothing >= 0 && labelSmoothing < 0.5, "label smoothing must be in [0, 0.5)");
+        require(lr > 0, "lr must be > 0");
+        require(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1)");
+        require(checkpointEvery >= 1, "checkpoint-every must be >= 1");
+        require(keepCheckpoints >= 1, "keep-checkpoints must be >= 1");
+        require(maxImages >= 0, "max-images must be >= 0");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public static TrainOptions defaults() {
+        return new TrainOptions(100, 100, 0, 1, 256, 286, true, "vanilla", 100, 0, 0, 0, 2e-4, 0.5, 42, 5, 2, 0);
+    }
+
+    public int totalEpochs() {
+        return pretrainL1Epochs + epochs + epochsDecay;
+    }
+
+    /**
+     * Learning rate in a 1-based epoch: constant through pre-training and the first {@code epochs}
+     * GAN epochs, then the reference's linear rule 1 - max(0, e - epochs) / (epochsDecay + 1).
+     */
+    public double learningRate(int epoch) {
+        int e = epoch - pretrainL1Epochs;
+        if (e <= 0) {
+            return lr;
+        }
+        return lr * (1.0 - Math.max(0, e - epochs) / (double) (epochsDecay + 1));
+    }
+
+    public boolean isPretrainEpoch(int epoch) {
+        return epoch <= pretrainL1Epochs;
+    }
+
+    public TrainOptions withEpochs(int newEpochs, int newDecay) {
+        return new TrainOptions(newEpochs, newDecay, pretrainL1Epochs, batch, size, loadSize, flip, gan, lambdaL1,
+                lambdaL2, r1Gamma, labelSmoothing, lr, beta1, seed, checkpointEvery, keepCheckpoints, maxImages);
+    }
+}

@@ -1,0 +1,350 @@
+package dev.pix2pix.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pix2pix.data.Augment;
+import dev.pix2pix.data.PairDataset;
+import dev.pix2pix.model.CodeVersion;
+import dev.pix2pix.model.ModelFolder;
+import dev.pix2pix.model.ModelInfo;
+import dev.pix2pix.model.ModelSpec;
+import dev.pix2pix.model.PatchDiscriminator;
+import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.nn.Pass;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The pix2pix training loop (the reference's optimize_parameters): G forward; D step on real and
+ * detached fake pairs with its objective halved; G step on the GAN term (D frozen) plus lambda-weighted
+ * L1/L2. Every iteration's arrays live in one sub-manager closed at the end of the iteration, so
+ * native memory stays flat over long runs.
+ */
+public final class Trainer implements AutoCloseable {
+    /** How a run ended. */
+    public enum Outcome { COMPLETED, STOPPED }
+
+    /** @param checkpoint latest checkpoint written (null if none) */
+    public record Result(Outcome outcome, int epoch, long iteration, Path modelDir, Path checkpoint,
+            Map<String, Double> lastLosses) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long PROGRESS_MILLIS = 2000;
+
+    private final NDManager manager;
+    private final UnetGenerator g;
+    private final PatchDiscriminator d;
+    private final FlatAdam optG;
+    private final FlatAdam optD;
+    private final PairDataset data;
+    private final Path outDir;
+    private RunState state;
+    private final List<String> lossNames = new ArrayList<>();
+
+    private Trainer(RunState state, PairDataset data, Path outDir, Device device, Checkpoints.Contents restore) {
+        this.state = state;
+        this.data = data;
+        this.outDir = outDir;
+        ModelSpec spec = state.spec();
+        TrainOptions o = state.options();
+        this.manager = NDManager.newBaseManager(device);
+        this.g = new UnetGenerator(spec, manager, o.seed());
+        boolean gan = !o.gan().equals("none");
+        this.d = gan ? new PatchDiscriminator(spec, manager, o.seed() + 1) : null;
+        this.optG = new FlatAdam(g.params().trainable(), manager, o.beta1(), 0.999, 1e-8);
+        this.optD = gan ? new FlatAdam(d.params().trainable(), manager, o.beta1(), 0.999, 1e-8) : null;
+        if (restore != null) {
+            g.params().decode(restore.g());
+            optG.decode(restore.optG());
+            if (d != null) {
+                if (restore.d() == null) {
+                    throw new IllegalArgumentException("checkpoint has no discriminator but the run needs one");
+                }
+                d.params().decode(restore.d());
+                optD.decode(restore.optD());
+            }
+        }
+        lossNames.addAll(List.of("G_GAN", "G_L1", "D_real", "D_fake"));
+        if (o.lambdaL2() > 0) {
+            lossNames.add("G_L2");
+        }
+        if (o.r1Gamma() > 0) {
+            lossNames.add("R1");
+        }
+    }
+
+    /** A new run; refuses a folder that already holds checkpoints (use resume). */
+    public static Trainer start(ModelSpec spec, TrainOptions options, DataSpec dataSpec, PairDataset data, Path outDir,
+            Device device) throws IOException {
+        if (Checkpoints.latest(outDir).isPresent()) {
+            throw new IllegalStateException(outDir + " already holds checkpoints of a run: resume it or choose another folder");
+        }
+        Files.createDirectories(outDir);
+        RunState s = new RunState(spec, options, dataSpec, 1, 0, 0, CodeVersion.get());
+        return new Trainer(s, data, outDir, device, null);
+    }
+
+    /** Latest checkpoint's run state of a folder, if any. */
+    public static Optional<RunState> checkpointState(Path outDir) throws IOException {
+        Optional<Path> latest = Checkpoints.latest(outDir);
+        return latest.isPresent() ? Optional.of(Checkpoints.read(latest.get()).state()) : Optional.empty();
+    }
+
+    /**
+     * Continues from the folder's latest checkpoint at its exact epoch and iteration.
+     *
+     * @param options the checkpoint's options, possibly with more epochs (see {@link #resumableOptions})
+     */
+    public static Trainer resume(Path outDir, TrainOptions options, PairDataset data, Device device) throws IOException {
+        Path cp = Checkpoints.latest(outDir)
+                .orElseThrow(() -> new IllegalStateException(outDir + " has no checkpoint to resume from"));
+        Checkpoints.Contents c = Checkpoints.read(cp);
+        RunState s = c.state();
+        RunState resumed = new RunState(s.spec(), options, s.data(), s.epoch(), s.iterationInEpoch(), s.iteration(),
+                CodeVersion.get());
+        return new Trainer(resumed, data, outDir, device, c);
+    }
+
+    /**
+     * The options a resumed run may use: the checkpoint's, with epoch counts possibly extended.
+     * Anything else that differs is refused by name.
+     */
+    public static TrainOptions resumableOptions(RunState saved, ModelSpec requestedSpec, Integer epochs, Integer decay) {
+        if (requestedSpec != null && !requestedSpec.equals(saved.spec())) {
+            throw new IllegalArgumentException("architecture differs from the checkpoint's: checkpoint " + saved.spec()
+                    + ", asked " + requestedSpec);
+        }
+        TrainOptions o = saved.options();
+        int e = epochs == null ? o.epochs() : epochs;
+        int dcy = decay == null ? o.epochsDecay() : decay;
+        if (e < o.epochs() && saved.epoch() > o.pretrainL1Epochs() + e) {
+            throw new IllegalArgumentException("cannot shrink --epochs below the epoch already reached");
+        }
+        return o.withEpochs(e, dcy);
+    }
+
+    /** Native arrays alive under this trainer (parameters, optimizer state, anything leaked). */
+    public int liveArrays() {
+        return ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
+    }
+
+    public RunState state() {
+        return state;
+    }
+
+    public UnetGenerator generator() {
+        return g;
+    }
+
+    /** Trains to the end, or until {@code stop} answers true (then checkpoints and returns STOPPED). */
+    public Result run(TrainListener listener, BooleanSupplier stop) throws IOException, InterruptedException {
+        TrainOptions o = state.options();
+        int total = o.totalEpochs();
+        Augment aug = new Augment(o.loadSize(), o.size(), o.flip());
+        Path lastCheckpoint = null;
+        Map<String, Double> lastLosses = Map.of();
+        try (BatchLoader loader = new BatchLoader(data, aug, o.seed(), o.batch())) {
+            long perEpoch = loader.iterationsPerEpoch();
+            long totalIterations = perEpoch * total;
+            long lastProgress = System.currentTimeMillis();
+            double emaSecondsPerIt = -1;
+            for (int epoch = state.epoch(); epoch <= total; epoch++) {
+                long startIt = epoch == state.epoch() ? state.iterationInEpoch() : 0;
+                Engine.getInstance().setRandomSeed((int) (o.seed() * 7919 + epoch * 104729L + startIt));
+                loader.startEpoch(epoch, startIt);
+                double lr = o.learningRate(epoch);
+                boolean pretrain = o.isPretrainEpoch(epoch) || d == null;
+                long epochStart = System.nanoTime();
+                NDArray acc = manager.zeros(new Shape(lossNames.size()));
+                long counted = 0;
+                for (long it = startIt; it < perEpoch; it++) {
+                    long t0 = System.nanoTime();
+                    BatchLoader.Batch b = loader.take();
+                    step(b, lr, pretrain, acc);
+                    counted++;
+                    state = new RunState(state.spec(), o, state.data(), epoch, it + 1, state.iteration() + 1,
+                            state.codeVersion());
+                    double sec = (System.nanoTime() - t0) / 1e9;
+                    emaSecondsPerIt = emaSecondsPerIt < 0 ? sec : 0.9 * emaSecondsPerIt + 0.1 * sec;
+                    long now = System.currentTimeMillis();
+                    if (now - lastProgress >= PROGRESS_MILLIS || it + 1 == perEpoch) {
+                        lastProgress = now;
+                        long done = state.iteration();
+                        listener.progress(new TrainListener.Progress(epoch, total, it + 1, perEpoch, done,
+                                totalIterations, o.batch() / emaSecondsPerIt,
+                                (totalIterations - done) * emaSecondsPerIt));
+                    }
+                    if (it + 1 < perEpoch && stop.getAsBoolean()) {
+                        acc.close();
+                        lastCheckpoint = checkpoint(o);
+                        listener.checkpoint(epoch, state.iteration(), lastCheckpoint);
+                        return new Result(Outcome.STOPPED, epoch, state.iteration(), outDir, lastCheckpoint, lastLosses);
+                    }
+                }
+                lastLosses = means(acc, counted);
+                acc.close();
+                double seconds = (System.nanoTime() - epochStart) / 1e9;
+                TrainListener.EpochStats stats = new TrainListener.EpochStats(epoch, total, lastLosses, seconds, lr);
+                appendLossLog(stats);
+                listener.epoch(stats);
+                state = new RunState(state.spec(), o, state.data(), epoch + 1, 0, state.iteration(), state.codeVersion());
+                boolean last = epoch == total;
+                if (epoch % o.checkpointEvery() == 0 || last || stop.getAsBoolean()) {
+                    lastCheckpoint = checkpoint(o);
+                    listener.checkpoint(epoch, state.iteration(), lastCheckpoint);
+                }
+                if (!last && stop.getAsBoolean()) {
+                    return new Result(Outcome.STOPPED, epoch, state.iteration(), outDir, lastCheckpoint, lastLosses);
+                }
+            }
+        }
+        publish();
+        return new Result(Outcome.COMPLETED, total, state.iteration(), outDir, lastCheckpoint, lastLosses);
+    }
+
+    private void step(BatchLoader.Batch b, double lr, boolean pretrain, NDArray acc) {
+        ModelSpec spec = state.spec();
+        TrainOptions o = state.options();
+        int size = o.size();
+        try (NDManager step = manager.newSubManager()) {
+            NDArray real = step.create(b.input(), new Shape(b.size(), spec.inputNc(), size, size));
+            NDArray target = step.create(b.target(), new Shape(b.size(), spec.outputNc(), size, size));
+            Pass pass = Pass.train(step);
+            NDArray zero = step.zeros(new Shape());
+            NDArray fake;
+            NDArray dReal = zero;
+            NDArray dFake = zero;
+            NDArray r1 = zero;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                fake = g.forward(real, pass);
+                if (!pretrain) {
+                    d.params().setRequiresGradient(true);
+                    if (o.r1Gamma() > 0) {
+                        r1 = r1Penalty(real, target, pass, step, o.r1Gamma());
+                    }
+                    NDArray predFake = d.forward(pairFor(real, fake.stopGradient()), pass);
+                    dFake = Losses.gan(predFake, 0f, o.gan());
+                    NDArray predReal = d.forward(pairFor(real, target), pass);
+                    dReal = Losses.gan(predReal, (float) (1 - o.labelSmoothing()), o.gan());
+                    gc.backward(dFake.add(dReal).mul(0.5f));
+                }
+            }
+            if (!pretrain) {
+                optD.step(step, lr);
+            }
+            NDArray gGan = zero;
+            NDArray gL1;
+            NDArray gL2 = zero;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss;
+                gL1 = Losses.l1(fake, target);
+                loss = gL1.mul((float) o.lambdaL1());
+                if (o.lambdaL2() > 0) {
+                    gL2 = Losses.l2(fake, target);
+                    loss = loss.add(gL2.mul((float) o.lambdaL2()));
+                }
+                if (!pretrain) {
+                    d.params().setRequiresGradient(false);
+                    gGan = Losses.gan(d.forward(pairFor(real, fake), pass), 1f, o.gan());
+                    loss = loss.add(gGan);
+                }
+                gc.backward(loss);
+            }
+            optG.step(step, lr);
+            NDList terms = new NDList(gGan, gL1, dReal, dFake);
+            if (o.lambdaL2() > 0) {
+                terms.add(gL2);
+            }
+            if (o.r1Gamma() > 0) {
+                terms.add(r1);
+            }
+            acc.addi(NDArrays.stack(terms).stopGradient());
+        }
+    }
+
+    /** The discriminator's input: input and output concatenated (conditional) or the output alone. */
+    private NDArray pairFor(NDArray input, NDArray output) {
+        return state.spec().conditionalD() ? input.concat(output, 1) : output;
+    }
+
+    /**
+     * R1 = gamma/2 * E||grad_x D(x)||^2 on real pairs. Its gradient w.r.t. D's weights needs the
+     * input gradient as a differentiable graph (create_graph); the parameter gradients that the
+     * auxiliary backward leaves behind are discarded before the penalty's own backward. (Parameters
+     * keep at most one iteration's graph through their gradient; the next R1 pass replaces it.)
+     */
+    private NDArray r1Penalty(NDArray real, NDArray target, Pass pass, NDManager step, double gamma) {
+        NDArray x = pairFor(real, target).stopGradient();
+        x.setRequiresGradient(true);
+        NDArray out = d.forward(x, pass).sum();
+        JniUtils.backward((PtNDArray) out, (PtNDArray) out.onesLike(), true, true);
+        NDArray grad = x.getGradient();
+        grad.attach(step);
+        optD.zeroGradients();
+        long n = x.getShape().get(0);
+        NDArray penalty = grad.square().sum().mul((float) (gamma / 2 / n));
+        JniUtils.backward((PtNDArray) penalty, (PtNDArray) penalty.onesLike(), true, false);
+        return penalty.stopGradient();
+    }
+
+    private Map<String, Double> means(NDArray acc, long counted) {
+        float[] v = acc.toFloatArray();
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (int i = 0; i < lossNames.size(); i++) {
+            m.put(lossNames.get(i), counted == 0 ? 0 : v[i] / (double) counted);
+        }
+        return m;
+    }
+
+    private void appendLossLog(TrainListener.EpochStats s) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("epoch", s.epoch());
+        line.putAll(s.losses());
+        line.put("seconds", s.seconds());
+        line.put("lr", s.lr());
+        Files.write(outDir.resolve("loss_log.jsonl"),
+                (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8),
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Writes a checkpoint of the current state (also used by a graceful stop). */
+    public Path checkpoint(TrainOptions o) throws IOException {
+        Checkpoints.Contents c = new Checkpoints.Contents(g.params().encode(), d == null ? null : d.params().encode(),
+                optG.encode(), optD == null ? null : optD.encode(), state);
+        return Checkpoints.write(outDir, c, o.keepCheckpoints());
+    }
+
+    /** Writes the model folder's generator and model.json. */
+    public void publish() throws IOException {
+        ModelSpec spec = state.spec();
+        boolean color = "color".equals(state.data().layout());
+        ModelInfo info = new ModelInfo(ModelInfo.FORMAT, spec, color ? "colorize" : "translate", state.data().layout(),
+                color ? null : state.data().direction(), state.options().size(), state.epoch() - 1, state.iteration(),
+                CodeVersion.get(), Instant.now().toString(), state.data().source());
+        ModelFolder.write(outDir, info, g);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.pix2pix.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Finds the shared data sets beside the checkout (../shared/datasets) from any module. */
+public final class TestData {
+    private TestData() {}
+
+    public static Path datasets() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path candidate = dir.resolve("shared").resolve("datasets");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+            dir = dir.getParent();
+        }
+        assumeTrue(false, "shared/datasets not found above " + Path.of("").toAbsolutePath());
+        return null;
+    }
+
+    public static Path dataset(String relative) {
+        Path p = datasets().resolve(relative);
+        assumeTrue(Files.isDirectory(p), p + " is missing");
+        return p;
+    }
+
+    /** Copies the first n images (sorted by name) of a shared folder into dest. */
+    public static Path subset(String relative, int n, Path dest) throws IOException {
+        Files.createDirectories(dest);
+        try (Stream<Path> s = Files.list(dataset(relative))) {
+            List<Path> files = s.filter(Files::isRegularFile).sorted().limit(n).collect(Collectors.toList());
+            for (Path f : files) {
+                Files.copy(f, dest.resolve(f.getFileName()));
+            }
+        }
+        return dest;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.pix2pix.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.pix2pix.data.Augment;
+import dev.pix2pix.data.Direction;
+import dev.pix2pix.data.Layout;
+import dev.pix2pix.data.PairDataset;
+import dev.pix2pix.data.Sample;
+import dev.pix2pix.model.ModelFolder;
+import dev.pix2pix.model.ModelSpec;
+import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.nn.Pass;
+import dev.pix2pix.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    static final ModelSpec SMALL = new ModelSpec("unet_64", "basic", 3, 8, 8, "batch", 3, 3, true, true);
+
+    static TrainOptions options(int epochs, int decay, double lr) {
+        return new TrainOptions(epochs, decay, 0, 1, 64, 64, false, "vanilla", 100, 0, 0, 0, lr, 0.5, 7, 1, 2, 0);
+    }
+
+    static PairDataset facades(Path tmp, int n) throws Exception {
+        Path dir = TestData.subset("facades/train", n, tmp.resolve("data"));
+        return new PairDataset(dir, Layout.ALIGNED, Direction.BTOA, 3, 3, 64, 0, w -> {});
+    }
+
+    /** Mean L1 of the generator on the training pairs, in eval mode, in [0,1] units. */
+    static double l1(Path modelDir, PairDataset data) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                UnetGenerator g = ModelFolder.loadGenerator(modelDir, m)) {
+            double sum = 0;
+            for (int i = 0; i < data.size(); i++) {
+                Sample s = data.sample(i, Augment.none(64), new Random(0));
+                try (NDManager step = m.newSubManager()) {
+                    NDArray x = step.create(s.input(), new Shape(1, 3, 64, 64));
+                    NDArray y = g.forward(x, Pass.eval(step));
+                    NDArray t = step.create(s.target(), new Shape(1, 3, 64, 64));
+                    sum += y.sub(t).abs().mean().getFloat() / 2;
+                }
+            }
+            return sum / data.size();
+        }
+    }
+
+    @Test
+    void trainingLowersL1ClearlyAndPublishesAModel(@TempDir Path tmp) throws Exception {
+        PairDataset data = facades(tmp, 4);
+        Path out = tmp.resolve("model");
+        double before;
+        try (Trainer t = Trainer.start(SMALL, options(1, 0, 2e-4), dataSpec(), data, out, Device.cpu())) {
+            t.publish(); // the untrained generator, as a baseline
+            before = l1(out, data);
+        }
+        Checkpoints.deleteTree(out);
+        List<TrainListener.EpochStats> epochs = new ArrayList<>();
+        try (Trainer t = Trainer.start(SMALL, options(25, 0, 1e-3), dataSpec(), data, out, Device.cpu())) {
+            Trainer.Result r = t.run(new TrainListener() {
+                @Override
+                public void epoch(EpochStats e) {
+                    epochs.add(e);
+                }
+            }, () -> false);
+            assertEquals(Trainer.Outcome.COMPLETED, r.outcome());
+            assertEquals(100, r.iteration());
+        }
+        double after = l1(out, data);
+        assertEquals(25, epochs.size());
+        assertTrue(after < before * 0.7, "L1 " + before + " -> " + after);
+        assertTrue(Files.exists(out.resolve("model.json")) && Files.exists(out.resolve("loss_log.jsonl")));
+        assertTrue(epochs.get(24).losses().get("G_L1") < epochs.get(0).losses().get("G_L1"));
+        for (String k : List.of("G_GAN", "G_L1", "D_real", "D_fake")) {
+            assertTrue(epochs.get(0).losses().get(k) > 0, k);
+        }
+    }
+
+    @Test
+    void resumeContinuesAtTheExactEpochAndIteration(@TempDir Path tmp) throws Exception {
+        PairDataset data = facades(tmp, 3);
+        Path out = tmp.resolve("model");
+        AtomicInteger calls = new AtomicInteger();
+        try (Trainer t = Trainer.start(SMALL, options(2, 1, 2e-4), dataSpec(), data, out, Device.cpu())) {
+            // stop is asked after each iteration but an epoch's last, and at each epoch's end: the 4th ask is epoch 2, iteration 1
+            Trainer.Result r = t.run(new TrainListener() {}, () -> calls.incrementAndGet() == 4);
+            assertEquals(Trainer.Outcome.STOPPED, r.outcome());
+            assertEquals(2, r.epoch());
+            assertEquals(4, r.iteration());
+        }
+        RunState saved = Trainer.checkpointState(out).orElseThrow();
+        assertEquals(2, saved.epoch());
+        assertEquals(1, saved.iterationInEpoch());
+        TrainOptions extended = Trainer.resumableOptions(saved, SMALL, 3, 1);
+        List<Integer> epochsSeen = new ArrayList<>();
+        try (Trainer t = Trainer.resume(out, extended, data, Device.cpu())) {
+            Trainer.Result r = t.run(new TrainListener() {
+                @Override
+                public void epoch(EpochStats e) {
+                    epochsSeen.add(e.epoch());
+                }
+            }, () -> false);
+            assertEquals(Trainer.Outcome.COMPLETED, r.outcome());
+            assertEquals(4 * 3, r.iteration(), "4 epochs of 3 iterations in all, none repeated");
+        }
+        assertEquals(List.of(2, 3, 4), epochsSeen);
+        assertEquals(2, Checkpoints.list(out.resolve(Checkpoints.DIR)).size(), "only the newest two are kept");
+    }
+
+    @Test
+    void resumeRefusesADifferentArchitecture(@TempDir Path tmp) throws Exception {
+        PairDataset data = facades(tmp, 2);
+        Path out = tmp.resolve("model");
+        try (Trainer t = Trainer.start(SMALL, options(1, 0, 2e-4), dataSpec(), data, out, Device.cpu())) {
+            t.run(new TrainListener() {}, () -> false);
+        }
+        RunState saved = Trainer.checkpointState(out).orElseThrow();
+        ModelSpec other = new ModelSpec("unet_64", "basic", 3, 16, 8, "batch", 3, 3, true, true);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Trainer.resumableOptions(saved, other, null, null));
+        assertTrue(e.getMessage().contains("architecture differs"), e.getMessage());
+    }
+
+    @Test
+    void liveArrayCountStaysConstant(@TempDir Path tmp) throws Exception {
+        PairDataset data = facades(tmp, 2);
+        Path out = tmp.resolve("model");
+        TrainOptions o = new TrainOptions(150, 0, 0, 1, 64, 64, true, "vanilla", 100, 1, 0.001, 0.1, 2e-4, 0.5, 3, 1000, 1, 0);
+        List<Integer> counts = new ArrayList<>();
+        try (Trainer t = Trainer.start(SMALL, o, dataSpec(), data, out, Device.cpu())) {
+            int base = t.liveArrays();
+            t.run(new TrainListener() {}, () -> {
+                counts.add(t.liveArrays());
+                return false;
+            });
+            assertTrue(counts.size() > 250, "iterations observed: " + counts.size());
+            int first = counts.get(10);
+            for (int i = 10; i < counts.size(); i++) {
+                assertEquals(first, counts.get(i), "live arrays at observation " + i + " (parameters alone: " + base + ")");
+            }
+        }
+    }
+
+    static DataSpec dataSpec() {
+        return new DataSpec("aligned", "BtoA", "facades subset");
+    }
+}
