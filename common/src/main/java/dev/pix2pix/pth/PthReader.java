@@ -138,7 +138,9 @@ public final class PthReader {
             }
             return zip.content(name);
         };
-        return new SafeUnpickler(pickle, source, bigEndian).load();
+        // legitimate files materialise about their own size (views sharing storages a bit more)
+        long budget = 4L * b.limit() + (64L << 20);
+        return new SafeUnpickler(pickle, source, bigEndian, budget).load();
     }
 
     // ------------------------------------------------------------------ interpretation

@@ -83,8 +83,15 @@ final class SafeUnpickler {
     private final ArrayList<Object> stack = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
     private final int maxDepth = 100_000;
+    private final long materializeBudget;
+    private long materialized;
 
-    SafeUnpickler(ByteBuffer pickle, StorageSource storages, boolean bigEndianStorages) {
+    /**
+     * @param materializeBudget most bytes all rebuilt tensors together may occupy; guards against
+     *     tiny files that expand a one-element storage (stride 0) into gigabytes
+     */
+    SafeUnpickler(ByteBuffer pickle, StorageSource storages, boolean bigEndianStorages, long materializeBudget) {
+        this.materializeBudget = materializeBudget;
         this.in = pickle.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.in.position(0);
         this.storages = storages;
@@ -486,6 +493,11 @@ final class SafeUnpickler {
         long nbytes = Math.multiplyExact(numel, (long) dtype.byteSize());
         if (nbytes > Integer.MAX_VALUE - 16) {
             throw new PthFormatException("tensor of " + numel + " elements is too large");
+        }
+        materialized += nbytes;
+        if (materialized > materializeBudget) {
+            throw new PthFormatException("the tensors would need " + materialized + " bytes, far more than"
+                    + " the file holds (views with stride 0 expanding a small storage?); refused");
         }
         byte[] out = new byte[(int) nbytes];
         if (numel > 0) {

@@ -174,8 +174,9 @@ final class ZipRecords {
             }
             out = raw.slice().asReadOnlyBuffer();
         } else if (en.method() == 8) {
-            if (en.size() > Integer.MAX_VALUE - 16) {
-                throw new PthFormatException("zip entry '" + name + "' too large to inflate");
+            if (en.size() > Integer.MAX_VALUE - 16 || en.size() > en.compressedSize() * 1100L + 4096) {
+                throw new PthFormatException("zip entry '" + name + "' declares an implausible "
+                        + en.size() + " bytes for " + en.compressedSize() + " deflated bytes");
             }
             byte[] dst = new byte[(int) en.size()];
             Inflater inf = new Inflater(true);

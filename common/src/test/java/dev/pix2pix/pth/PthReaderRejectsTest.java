@@ -219,6 +219,39 @@ class PthReaderRejectsTest {
     }
 
     @Test
+    void mangledArchivesOnlyEverGivePthFormatException() {
+        StateDict small = new StateDict().put("w", TensorData.ofFloats(new long[] {2}, new float[] {1, 2}))
+                .put("n", TensorData.ofLongScalar(3));
+        byte[] good = PthWriter.toBytes(small);
+        Random r = new Random(7);
+        for (int i = 0; i < 2000; i++) {
+            byte[] m = good.clone();
+            for (int k = 0; k < 1 + r.nextInt(4); k++) {
+                m[r.nextInt(m.length)] = (byte) r.nextInt(256);
+            }
+            try {
+                PthReader.read(m);
+            } catch (PthFormatException expected) {
+                // fine
+            } catch (RuntimeException ex) {
+                throw new AssertionError("mutation " + i + " escaped as " + ex, ex);
+            }
+        }
+    }
+
+    @Test
+    void strideZeroExpansionBombIsRefused() throws IOException {
+        // one float expanded to 2^27 elements (512 MiB) by a stride-0 view
+        String bomb = "\u0080\u0002ccollections\nOrderedDict\n)R(X\u0001\u0000\u0000\u0000w"
+                + "ctorch._utils\n_rebuild_tensor_v2\n"
+                + "((X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\nX\u0001\u0000\u0000\u00000"
+                + "X\u0003\u0000\u0000\u0000cpuK\u0001tQK\u0000J\u0000\u0000\u0000\u0008\u0085K\u0000\u0085\u0089"
+                + "ccollections\nOrderedDict\n)RtRu.";
+        PthFormatException e = assertThrows(PthFormatException.class, () -> PthReader.read(withStorage(bomb)));
+        assertTrue(e.getMessage().contains("stride 0"), e.getMessage());
+    }
+
+    @Test
     void sharedStorageIsReadOnceAndViewsAgree() throws IOException {
         String two = "\u0080\u0002ccollections\nOrderedDict\n)R(X\u0001\u0000\u0000\u0000a"
                 + "ctorch._utils\n_rebuild_tensor_v2\n"
