@@ -1,0 +1,278 @@
+// Cross-object checks on one rendered kustomization (a "build"): things no
+// single schema can see, plus the rules this project relies on (see
+// k8s/README.md). Each check returns error strings; the build fails on any.
+
+// KEDA kafka scaler trigger metadata (KEDA 2.16+ typed config; `<x>FromEnv`
+// is accepted for parameters marked resolvedEnv in KEDA's kafka scaler).
+const KAFKA_TRIGGER_KEYS = new Set([
+  'bootstrapServers', 'bootstrapServersFromEnv', 'consumerGroup', 'consumerGroupFromEnv',
+  'topic', 'topicFromEnv', 'partitionLimitation', 'lagThreshold', 'activationLagThreshold',
+  'offsetResetPolicy', 'allowIdleConsumers', 'excludePersistentLag', 'scaleToZeroOnInvalidOffset',
+  'limitToPartitionsWithLag', 'ensureEvenDistributionOfPartitions', 'version', 'tls', 'unsafeSsl',
+  'sasl', 'saslTokenProvider', 'awsRegion',
+]);
+// Parameters the kafka scaler reads from a TriggerAuthentication.
+const KAFKA_AUTH_PARAMS = new Set([
+  'tls', 'ca', 'cert', 'key', 'keyPassword', 'sasl', 'username', 'password', 'saslTokenProvider',
+  'scopes', 'oauthTokenEndpointUri', 'oauthExtensions', 'keytab', 'realm', 'kerberosConfig',
+  'kerberosServiceName', 'kerberosDisableFAST',
+]);
+const BOOLEAN_TRIGGER_KEYS = ['allowIdleConsumers', 'excludePersistentLag', 'scaleToZeroOnInvalidOffset',
+  'limitToPartitionsWithLag', 'ensureEvenDistributionOfPartitions', 'unsafeSsl'];
+
+// Kafka topic-level configs (Apache Kafka 4.x "Topic Configs"), for
+// KafkaTopic.spec.config, which the CRD leaves free-form.
+const KAFKA_TOPIC_CONFIGS = new Set([
+  'cleanup.policy', 'compression.gzip.level', 'compression.lz4.level', 'compression.type',
+  'compression.zstd.level', 'delete.retention.ms', 'file.delete.delay.ms', 'flush.messages',
+  'flush.ms', 'follower.replication.throttled.replicas', 'index.interval.bytes',
+  'leader.replication.throttled.replicas', 'local.retention.bytes', 'local.retention.ms',
+  'max.compaction.lag.ms', 'max.message.bytes', 'message.timestamp.after.max.ms',
+  'message.timestamp.before.max.ms', 'message.timestamp.type', 'min.cleanable.dirty.ratio',
+  'min.compaction.lag.ms', 'min.insync.replicas', 'preallocate', 'remote.storage.enable',
+  'retention.bytes', 'retention.ms', 'segment.bytes', 'segment.index.bytes', 'segment.jitter.ms',
+  'segment.ms', 'unclean.leader.election.enable', 'message.downconversion.enable',
+  'remote.log.copy.disable', 'remote.log.delete.on.disable',
+]);
+const NUMERIC_TOPIC_CONFIGS = /(\.ms|\.bytes|\.messages|replicas|\.level|\.ratio)$/;
+
+const key = (o) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+const ofKind = (objs, kind, group) => objs.filter((o) => o.kind === kind && (!group || o.apiVersion.startsWith(group)));
+const matches = (selector, labels) => !!selector && Object.keys(selector).length > 0
+  && Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+const podTemplates = (objs) => ofKind(objs, 'Deployment', 'apps/').map((d) => ({ d, tpl: d.spec?.template }));
+
+/** Env of a container as KEDA resolves it: env values + envFrom ConfigMaps of the build. */
+function resolvedEnv(container, ns, objs) {
+  const env = {};
+  for (const from of container.envFrom ?? []) {
+    if (from.configMapRef) {
+      const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === from.configMapRef.name && o.metadata?.namespace === ns);
+      for (const [k, v] of Object.entries(cm?.data ?? {})) env[(from.prefix ?? '') + k] = v;
+    }
+  }
+  for (const e of container.env ?? []) {
+    if (e.value !== undefined) env[e.name] = e.value;
+    else if (e.valueFrom?.configMapKeyRef) {
+      const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === e.valueFrom.configMapKeyRef.name && o.metadata?.namespace === ns);
+      if (cm?.data?.[e.valueFrom.configMapKeyRef.key] !== undefined) env[e.name] = cm.data[e.valueFrom.configMapKeyRef.key];
+    } else {
+      env[e.name] = undefined; // secret / fieldRef: exists, value unknown here
+    }
+  }
+  return env;
+}
+
+function checkGeneric(objs, errors, isClusterScoped) {
+  const seen = new Set();
+  for (const o of objs) {
+    const id = key(o);
+    if (seen.has(id)) errors.push(`${id}: duplicate object`);
+    seen.add(id);
+    if (!o.metadata?.name) errors.push(`${o.kind}: metadata.name is required`);
+    const namespaced = !isClusterScoped(`${o.apiVersion}/${o.kind}`);
+    if (namespaced && !o.metadata?.namespace) errors.push(`${o.kind}/${o.metadata?.name}: namespaced object without metadata.namespace`);
+    if (!namespaced && o.metadata?.namespace) errors.push(`${o.kind}/${o.metadata?.name}: cluster-scoped object with a namespace`);
+  }
+}
+
+function checkDeployments(objs, errors, policy) {
+  const scaled = new Set(ofKind(objs, 'ScaledObject', 'keda.sh/').map((s) => `${s.metadata.namespace}/${s.spec?.scaleTargetRef?.name}`));
+  for (const { d, tpl } of podTemplates(objs)) {
+    const id = `Deployment ${d.metadata.namespace}/${d.metadata.name}`;
+    const pod = tpl?.spec ?? {};
+    if (!matches(d.spec?.selector?.matchLabels, tpl?.metadata?.labels)) errors.push(`${id}: spec.selector.matchLabels do not match the pod template labels`);
+    if (scaled.has(`${d.metadata.namespace}/${d.metadata.name}`) && d.spec?.replicas !== undefined) {
+      errors.push(`${id}: spec.replicas is set but KEDA owns the replica count (remove it)`);
+    }
+    if (pod.terminationGracePeriodSeconds === undefined) errors.push(`${id}: terminationGracePeriodSeconds must be set explicitly`);
+    const minGrace = policy.minTerminationGracePeriodSeconds?.[d.metadata.name];
+    if (minGrace !== undefined && !(pod.terminationGracePeriodSeconds >= minGrace)) {
+      errors.push(`${id}: terminationGracePeriodSeconds must be >= ${minGrace} (time to checkpoint)`);
+    }
+    if (pod.securityContext?.runAsNonRoot !== true) errors.push(`${id}: pod securityContext.runAsNonRoot must be true`);
+    let usesGpu = false;
+    for (const c of pod.containers ?? []) {
+      const cid = `${id} container ${c.name}`;
+      for (const kind of ['requests', 'limits']) {
+        for (const r of ['cpu', 'memory']) {
+          if (c.resources?.[kind]?.[r] === undefined) errors.push(`${cid}: resources.${kind}.${r} is required`);
+        }
+      }
+      const gpuReq = c.resources?.requests?.['nvidia.com/gpu'];
+      const gpuLim = c.resources?.limits?.['nvidia.com/gpu'];
+      if (gpuReq !== undefined || gpuLim !== undefined) {
+        usesGpu = true;
+        if (gpuLim === undefined) errors.push(`${cid}: nvidia.com/gpu must be set in resources.limits`);
+        if (gpuReq !== undefined && String(gpuReq) !== String(gpuLim)) errors.push(`${cid}: nvidia.com/gpu request must equal its limit`);
+      }
+      const ports = new Set((c.ports ?? []).map((p) => p.name).filter(Boolean));
+      for (const [probe, path] of Object.entries(policy.probes ?? {})) {
+        const p = c[probe];
+        if (!p) { errors.push(`${cid}: ${probe} is required`); continue; }
+        if (p.httpGet?.path !== path) errors.push(`${cid}: ${probe} must be an httpGet on ${path}`);
+        if (typeof p.httpGet?.port === 'string' && !ports.has(p.httpGet.port)) errors.push(`${cid}: ${probe} uses unknown port name "${p.httpGet.port}"`);
+      }
+      if (c.securityContext?.allowPrivilegeEscalation !== false) errors.push(`${cid}: securityContext.allowPrivilegeEscalation must be false`);
+      for (const from of c.envFrom ?? []) {
+        if (from.configMapRef && !objs.some((o) => o.kind === 'ConfigMap' && o.metadata?.name === from.configMapRef.name && o.metadata?.namespace === d.metadata.namespace)) {
+          errors.push(`${cid}: envFrom references ConfigMap ${from.configMapRef.name}, which is not part of this build`);
+        }
+      }
+      const env = resolvedEnv(c, d.metadata.namespace, objs);
+      for (const name of policy.requiredEnv?.[d.metadata.name] ?? []) {
+        if (!(name in env)) errors.push(`${cid}: environment variable ${name} is not set`);
+      }
+    }
+    if (usesGpu) {
+      const tolerates = (pod.tolerations ?? []).some((t) => t.key === 'nvidia.com/gpu' && (t.operator === 'Exists' || t.value !== undefined));
+      if (!tolerates) errors.push(`${id}: requests nvidia.com/gpu but does not tolerate the nvidia.com/gpu taint`);
+      if (!pod.nodeSelector && !pod.affinity?.nodeAffinity) errors.push(`${id}: requests nvidia.com/gpu but has no nodeSelector/nodeAffinity for GPU nodes`);
+    }
+  }
+}
+
+function checkSelectors(objs, errors) {
+  const templates = podTemplates(objs);
+  for (const svc of ofKind(objs, 'Service')) {
+    const id = `Service ${svc.metadata.namespace}/${svc.metadata.name}`;
+    const targets = templates.filter(({ d, tpl }) => d.metadata.namespace === svc.metadata.namespace && matches(svc.spec?.selector, tpl?.metadata?.labels));
+    if (targets.length === 0) { errors.push(`${id}: selector matches no Deployment's pods`); continue; }
+    for (const port of svc.spec?.ports ?? []) {
+      if (typeof port.targetPort !== 'string') continue;
+      for (const { d, tpl } of targets) {
+        const names = (tpl.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => p.name));
+        if (!names.includes(port.targetPort)) errors.push(`${id}: targetPort "${port.targetPort}" is not a container port of Deployment ${d.metadata.name}`);
+      }
+    }
+  }
+  for (const pdb of ofKind(objs, 'PodDisruptionBudget', 'policy/')) {
+    const id = `PodDisruptionBudget ${pdb.metadata.namespace}/${pdb.metadata.name}`;
+    if (!templates.some(({ d, tpl }) => d.metadata.namespace === pdb.metadata.namespace && matches(pdb.spec?.selector?.matchLabels, tpl?.metadata?.labels))) {
+      errors.push(`${id}: selector matches no Deployment's pods`);
+    }
+  }
+  for (const sm of ofKind(objs, 'ServiceMonitor', 'monitoring.coreos.com/')) {
+    const id = `ServiceMonitor ${sm.metadata.namespace}/${sm.metadata.name}`;
+    const namespaces = sm.spec?.namespaceSelector?.matchNames ?? [sm.metadata.namespace];
+    const services = ofKind(objs, 'Service').filter((s) => namespaces.includes(s.metadata.namespace) && matches(sm.spec?.selector?.matchLabels, s.metadata.labels));
+    if (services.length === 0) { errors.push(`${id}: selector matches no Service`); continue; }
+    for (const ep of sm.spec?.endpoints ?? []) {
+      for (const s of services) {
+        if (ep.port && !(s.spec?.ports ?? []).some((p) => p.name === ep.port)) errors.push(`${id}: endpoint port "${ep.port}" is not a port of Service ${s.metadata.name}`);
+      }
+    }
+  }
+}
+
+function topicsOf(objs) {
+  const topics = new Map();
+  for (const t of ofKind(objs, 'KafkaTopic', 'kafka.strimzi.io/')) topics.set(t.spec?.topicName ?? t.metadata.name, t);
+  return topics;
+}
+
+function checkKafkaTopics(objs, errors, policy) {
+  for (const t of ofKind(objs, 'KafkaTopic', 'kafka.strimzi.io/')) {
+    const id = `KafkaTopic ${t.metadata.namespace}/${t.metadata.name}`;
+    if (!t.metadata.labels?.['strimzi.io/cluster']) errors.push(`${id}: label strimzi.io/cluster is required (the Topic Operator ignores the topic otherwise)`);
+    if (t.spec?.partitions === undefined) errors.push(`${id}: spec.partitions must be set explicitly`);
+    if (t.spec?.replicas === undefined) errors.push(`${id}: spec.replicas must be set explicitly`);
+    for (const [k, v] of Object.entries(t.spec?.config ?? {})) {
+      if (!KAFKA_TOPIC_CONFIGS.has(k)) errors.push(`${id}: spec.config has unknown Kafka topic config "${k}"`);
+      else if (NUMERIC_TOPIC_CONFIGS.test(k) && !/^-?\d+(\.\d+)?$/.test(String(v))) errors.push(`${id}: spec.config.${k} must be numeric, got "${v}"`);
+    }
+    const minIsr = Number(t.spec?.config?.['min.insync.replicas'] ?? 1);
+    if (t.spec?.replicas !== undefined && minIsr > t.spec.replicas) errors.push(`${id}: min.insync.replicas (${minIsr}) > replicas (${t.spec.replicas}): producers with acks=all would always fail`);
+  }
+  const topics = topicsOf(objs);
+  for (const name of policy.requiredTopics ?? []) {
+    if (ofKind(objs, 'KafkaTopic').length > 0 && !topics.has(name)) errors.push(`KafkaTopic for topic ${name} is missing`);
+  }
+}
+
+function checkScaledObjects(objs, errors, policy) {
+  const topics = topicsOf(objs);
+  for (const so of ofKind(objs, 'ScaledObject', 'keda.sh/')) {
+    const ns = so.metadata.namespace;
+    const id = `ScaledObject ${ns}/${so.metadata.name}`;
+    const ref = so.spec?.scaleTargetRef ?? {};
+    if ((ref.kind ?? 'Deployment') !== 'Deployment') { errors.push(`${id}: only Deployment targets are supported here`); continue; }
+    const target = ofKind(objs, 'Deployment', 'apps/').find((d) => d.metadata.namespace === ns && d.metadata.name === ref.name);
+    if (!target) { errors.push(`${id}: scaleTargetRef Deployment ${ref.name} is not part of this build`); continue; }
+    const containers = target.spec?.template?.spec?.containers ?? [];
+    const envSource = ref.envSourceContainerName ? containers.find((c) => c.name === ref.envSourceContainerName) : containers[0];
+    const env = envSource ? resolvedEnv(envSource, ns, objs) : {};
+    const expected = policy.scaledObjects?.[so.metadata.name] ?? {};
+    if (so.spec?.minReplicaCount === undefined || so.spec?.maxReplicaCount === undefined) errors.push(`${id}: minReplicaCount and maxReplicaCount must be set explicitly`);
+    if (expected.minReplicaCount !== undefined && so.spec?.minReplicaCount !== expected.minReplicaCount) errors.push(`${id}: minReplicaCount must be ${expected.minReplicaCount}`);
+    const triggers = so.spec?.triggers ?? [];
+    if (triggers.length === 0) errors.push(`${id}: no triggers`);
+    const names = triggers.map((t) => t.name).filter(Boolean);
+    if (new Set(names).size !== names.length) errors.push(`${id}: trigger names must be unique`);
+    for (const [i, trig] of triggers.entries()) {
+      const tid = `${id} trigger ${trig.name ?? i}`;
+      if (trig.type !== 'kafka') continue;
+      const md = trig.metadata ?? {};
+      for (const [k, v] of Object.entries(md)) {
+        if (!KAFKA_TRIGGER_KEYS.has(k)) errors.push(`${tid}: unknown kafka trigger metadata "${k}"`);
+        if (typeof v !== 'string') errors.push(`${tid}: metadata.${k} must be a string (KEDA metadata is map[string]string), got ${typeof v}`);
+      }
+      const param = (name) => {
+        if (md[name] !== undefined) return md[name];
+        const envName = md[`${name}FromEnv`];
+        if (envName === undefined) return undefined;
+        if (!(envName in env)) { errors.push(`${tid}: ${name}FromEnv refers to ${envName}, which is not in the env of Deployment ${ref.name}`); return undefined; }
+        return env[envName];
+      };
+      const bootstrap = param('bootstrapServers');
+      const group = param('consumerGroup');
+      const topic = param('topic');
+      if (!bootstrap && md.bootstrapServersFromEnv === undefined) errors.push(`${tid}: bootstrapServers is required`);
+      if (!group) errors.push(`${tid}: consumerGroup is required`);
+      if (!topic) errors.push(`${tid}: topic is required here (without it KEDA sums all topics of the group and the partition cap no longer matches a KafkaTopic)`);
+      for (const k of BOOLEAN_TRIGGER_KEYS) {
+        if (md[k] !== undefined && !['true', 'false'].includes(md[k])) errors.push(`${tid}: ${k} must be "true" or "false"`);
+      }
+      for (const k of ['lagThreshold', 'activationLagThreshold']) {
+        if (md[k] !== undefined && !/^\d+$/.test(md[k])) errors.push(`${tid}: ${k} must be a non-negative integer string`);
+      }
+      if (md.lagThreshold === '0') errors.push(`${tid}: lagThreshold must be positive`);
+      if (md.offsetResetPolicy !== undefined && !['earliest', 'latest'].includes(md.offsetResetPolicy)) errors.push(`${tid}: offsetResetPolicy must be earliest or latest`);
+      if (md.sasl !== undefined && !['none', 'plaintext', 'scram_sha256', 'scram_sha512', 'oauthbearer', 'gssapi'].includes(md.sasl)) errors.push(`${tid}: unsupported sasl "${md.sasl}"`);
+      if (md.tls !== undefined && !['enable', 'disable'].includes(md.tls)) errors.push(`${tid}: tls must be enable or disable`);
+      if (md.allowIdleConsumers !== 'false') errors.push(`${tid}: allowIdleConsumers must be "false" (at most one replica per partition)`);
+      if (expected.consumerGroup && group && group !== expected.consumerGroup) errors.push(`${tid}: consumerGroup must be ${expected.consumerGroup}, got ${group}`);
+      if (expected.topic && topic && topic !== expected.topic) errors.push(`${tid}: topic must be ${expected.topic}, got ${topic}`);
+      if (topic && topics.size > 0) {
+        const kt = topics.get(topic);
+        if (!kt) errors.push(`${tid}: topic ${topic} has no KafkaTopic in this build`);
+        else if (so.spec?.maxReplicaCount > kt.spec?.partitions) {
+          errors.push(`${tid}: maxReplicaCount ${so.spec.maxReplicaCount} exceeds the ${kt.spec.partitions} partitions of ${topic} (replicas beyond that would sit idle)`);
+        }
+      }
+      if (trig.authenticationRef) {
+        const kind = trig.authenticationRef.kind ?? 'TriggerAuthentication';
+        const ta = objs.find((o) => o.kind === kind && o.metadata?.name === trig.authenticationRef.name
+          && (kind === 'ClusterTriggerAuthentication' || o.metadata?.namespace === ns));
+        if (!ta) errors.push(`${tid}: authenticationRef ${kind} ${trig.authenticationRef.name} is not part of this build`);
+      }
+    }
+  }
+  for (const ta of objs.filter((o) => o.apiVersion?.startsWith('keda.sh/') && /TriggerAuthentication$/.test(o.kind))) {
+    const id = `${ta.kind} ${ta.metadata.namespace ?? ''}/${ta.metadata.name}`;
+    for (const ref of ta.spec?.secretTargetRef ?? []) {
+      if (!KAFKA_AUTH_PARAMS.has(ref.parameter)) errors.push(`${id}: unknown kafka auth parameter "${ref.parameter}"`);
+    }
+  }
+}
+
+/** Runs every cross-object check on the objects of one build. */
+export function checkBuild(objs, policy, isClusterScoped) {
+  const errors = [];
+  checkGeneric(objs, errors, isClusterScoped);
+  checkDeployments(objs, errors, policy);
+  checkSelectors(objs, errors);
+  checkKafkaTopics(objs, errors, policy);
+  checkScaledObjects(objs, errors, policy);
+  return errors;
+}

@@ -1,0 +1,296 @@
+#!/usr/bin/env node
+// Validates the Kubernetes manifests and the docker-compose stack of pix2pix.
+//
+//   node validate.mjs [--kubectl BIN] [--root K8S_DIR] [--compose FILE] [--out DIR]
+//       Renders every kustomization under K8S_DIR with `kubectl kustomize`
+//       (a render error fails), validates every rendered object against its
+//       real schema (unknown kinds and unknown fields fail), runs the
+//       cross-object checks of lib/policy.mjs, validates the compose file and
+//       lints the Dockerfiles it builds.
+//
+//   node validate.mjs --self-test [same options]
+//       Proves the validation can fail: renders overlays/gpu, checks it passes,
+//       then applies each mutation of selftest/mutations.yaml (a typo, a wrong
+//       type, an unknown kind, a broken scaling rule, ...) to a copy and checks
+//       that validation now fails with the expected message. Does the same for
+//       the compose file and the Dockerfiles, and checks that a kustomization
+//       that does not render fails.
+//
+// Exit status 0 only if everything passed. The last line is "<mode>: N passed,
+// M failed".
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { loadRegistry, CLUSTER_SCOPED } from './lib/registry.mjs';
+import { validateObject } from './lib/schema.mjs';
+import { checkBuild } from './lib/policy.mjs';
+import { validateCompose, loadCompose, lintDockerfile } from './lib/compose.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function parseArgs(argv) {
+  const opts = {
+    kubectl: process.env.KUBECTL || 'kubectl',
+    root: path.resolve(here, '..'),
+    compose: path.resolve(here, '../../deploy/docker-compose.yml'),
+    out: null,
+    selfTest: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => { if (i + 1 >= argv.length) throw new Error(`${a} needs a value`); return argv[++i]; };
+    if (a === '--kubectl') opts.kubectl = next();
+    else if (a === '--root') opts.root = path.resolve(next());
+    else if (a === '--compose') opts.compose = path.resolve(next());
+    else if (a === '--out') opts.out = path.resolve(next());
+    else if (a === '--self-test') opts.selfTest = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return opts;
+}
+
+const policy = JSON.parse(fs.readFileSync(path.join(here, 'policy.json'), 'utf8'));
+const isClusterScoped = (gvk) => CLUSTER_SCOPED.has(gvk);
+const SKIP_DIRS = new Set(['node_modules', 'target', '.git', 'validate']);
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** Every directory under root holding a kustomization, with its parsed content. */
+function findKustomizations(root) {
+  const found = [];
+  const walk = (dir) => {
+    const file = KUSTOMIZATION_FILES.map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
+    if (file) found.push({ dir, file, spec: YAML.parse(fs.readFileSync(file, 'utf8')) ?? {} });
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !SKIP_DIRS.has(entry.name)) walk(path.join(dir, entry.name));
+    }
+  };
+  walk(root);
+  return found;
+}
+
+function kustomize(kubectl, dir) {
+  try {
+    return execFileSync(kubectl, ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    if (e.code === 'ENOENT') throw new Error(`cannot run ${kubectl}: install kubectl (>= 1.27, with kustomize v5) or pass --kubectl`);
+    throw new Error(`kubectl kustomize ${dir} failed: ${(e.stderr || e.message).trim()}`);
+  }
+}
+
+function parseObjects(yamlText, source) {
+  const objs = [];
+  for (const doc of YAML.parseAllDocuments(yamlText)) {
+    if (doc.errors.length > 0) throw new Error(`${source}: YAML: ${doc.errors[0].message}`);
+    const obj = doc.toJS();
+    if (obj !== null && obj !== undefined) objs.push(obj);
+  }
+  return objs;
+}
+
+/** Schema-validates each object and runs the cross-object checks. */
+function validateBuild(objs, registry) {
+  const errors = [];
+  for (const obj of objs) {
+    const id = `${obj?.kind ?? '?'} ${obj?.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj?.metadata?.name ?? '?'}`;
+    for (const e of validateObject(obj, registry)) errors.push(`${id}: ${e}`);
+  }
+  if (errors.length === 0) errors.push(...checkBuild(objs, policy.kubernetes, isClusterScoped));
+  return errors;
+}
+
+function summary(objs) {
+  const counts = {};
+  for (const o of objs) counts[o.kind] = (counts[o.kind] ?? 0) + 1;
+  return Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
+}
+
+function composeChecks(file) {
+  const errors = validateCompose(file, policy.compose);
+  const compose = loadCompose(file);
+  const dockerfiles = new Set();
+  for (const svc of Object.values(compose.services ?? {})) {
+    if (svc?.build && typeof svc.build === 'object') {
+      dockerfiles.add(path.resolve(path.dirname(file), svc.build.context ?? '.', svc.build.dockerfile ?? 'Dockerfile'));
+    }
+  }
+  for (const df of dockerfiles) if (fs.existsSync(df)) errors.push(...lintDockerfile(path.relative(process.cwd(), df)));
+  return { errors, dockerfiles: [...dockerfiles] };
+}
+
+async function runAll(opts) {
+  const registry = await loadRegistry();
+  let passed = 0;
+  let failed = 0;
+  const report = (ok, label, errors = []) => {
+    if (ok) { passed++; console.log(`OK    ${label}`); } else {
+      failed++;
+      console.log(`FAIL  ${label}`);
+      for (const e of errors) console.log(`        ${e}`);
+    }
+  };
+  const kustomizations = findKustomizations(opts.root);
+  const components = kustomizations.filter((k) => k.spec.kind === 'Component');
+  const builds = kustomizations.filter((k) => k.spec.kind !== 'Component');
+  if (builds.length === 0) report(false, `no kustomization found under ${opts.root}`);
+  for (const k of builds) {
+    const rel = path.relative(opts.root, k.dir) || '.';
+    let objs;
+    try {
+      const text = kustomize(opts.kubectl, k.dir);
+      if (opts.out) {
+        fs.mkdirSync(opts.out, { recursive: true });
+        fs.writeFileSync(path.join(opts.out, `${rel.replaceAll('/', '_')}.yaml`), text);
+      }
+      objs = parseObjects(text, rel);
+    } catch (e) {
+      report(false, `${rel}: render`, [e.message]);
+      continue;
+    }
+    const errors = objs.length === 0 ? ['renders no objects'] : validateBuild(objs, registry);
+    report(errors.length === 0, `${rel} (${summary(objs)})`, errors);
+  }
+  // Components cannot be rendered alone: each must be used by a rendered
+  // kustomization (an example), or it would escape validation.
+  for (const c of components) {
+    const used = kustomizations.some((k) => (k.spec.components ?? []).some((ref) => path.resolve(k.dir, ref) === c.dir));
+    report(used, `component ${path.relative(opts.root, c.dir)} is rendered by some kustomization`,
+      used ? [] : ['no kustomization lists it under components: add an example under k8s/examples/']);
+  }
+  if (fs.existsSync(opts.compose)) {
+    const { errors, dockerfiles } = composeChecks(opts.compose);
+    report(errors.length === 0, `${path.relative(process.cwd(), opts.compose)} (+ ${dockerfiles.length} Dockerfiles)`, errors);
+  } else {
+    report(false, `${opts.compose} is missing`);
+  }
+  console.log(`k8s-validate: ${passed} passed, ${failed} failed`);
+  return failed === 0;
+}
+
+// ---------------------------------------------------------------- self-test
+
+function pointer(obj, ptr) {
+  const segs = ptr.split('/').slice(1).map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const last = segs.pop();
+  let parent = obj;
+  for (const s of segs) {
+    if (parent === null || typeof parent !== 'object' || !(s in parent)) throw new Error(`path ${ptr} does not exist`);
+    parent = parent[s];
+  }
+  if (parent === null || typeof parent !== 'object') throw new Error(`path ${ptr} does not exist`);
+  return { parent, last };
+}
+
+/** Applies one mutation (set / delete / rename at a JSON pointer) in place. */
+function mutate(target, m) {
+  if (m.set) {
+    const { parent, last } = pointer(target, m.set.path);
+    parent[last] = m.set.value;
+  }
+  if (m.delete) {
+    const { parent, last } = pointer(target, m.delete);
+    if (!(last in parent)) throw new Error(`path ${m.delete} does not exist`);
+    if (Array.isArray(parent)) parent.splice(Number(last), 1); else delete parent[last];
+  }
+  if (m.rename) {
+    const { parent, last } = pointer(target, m.rename.path);
+    if (!(last in parent)) throw new Error(`path ${m.rename.path} does not exist`);
+    parent[m.rename.to] = parent[last];
+    delete parent[last];
+  }
+}
+
+async function runSelfTest(opts) {
+  const registry = await loadRegistry();
+  const suite = YAML.parse(fs.readFileSync(path.join(here, 'selftest/mutations.yaml'), 'utf8'));
+  let passed = 0;
+  let failed = 0;
+  const expectFailure = (label, errors, expect) => {
+    const hit = errors.some((e) => e.includes(expect));
+    if (hit) { passed++; console.log(`OK    rejects: ${label}`); } else {
+      failed++;
+      console.log(`FAIL  not rejected as expected: ${label}`);
+      console.log(`        expected an error containing: ${expect}`);
+      for (const e of errors.length ? errors : ['(no error at all)']) console.log(`        got: ${e}`);
+    }
+  };
+
+  // Kubernetes: the real gpu overlay must pass, each mutation must fail.
+  const overlay = path.join(opts.root, suite.kubernetes.build);
+  const pristine = parseObjects(kustomize(opts.kubectl, overlay), suite.kubernetes.build);
+  const baseline = validateBuild(pristine, registry);
+  if (baseline.length === 0) { passed++; console.log(`OK    ${suite.kubernetes.build} is valid before mutation`); } else {
+    failed++;
+    console.log(`FAIL  ${suite.kubernetes.build} must be valid before mutation:`);
+    for (const e of baseline) console.log(`        ${e}`);
+  }
+  for (const m of suite.kubernetes.mutations) {
+    const objs = structuredClone(pristine);
+    const target = objs.find((o) => o.kind === m.select.kind && o.metadata?.name === m.select.name);
+    let errors;
+    try {
+      if (!target) throw new Error(`no ${m.select.kind} ${m.select.name} in ${suite.kubernetes.build}`);
+      mutate(target, m);
+      errors = validateBuild(objs, registry);
+    } catch (e) {
+      errors = [`mutation could not be applied: ${e.message}`];
+    }
+    expectFailure(m.name, errors, m.expect);
+  }
+
+  // Documents that must be rejected as they are (unknown kinds, removed APIs).
+  for (const m of suite.kubernetes.documents ?? []) {
+    expectFailure(m.name, validateBuild(parseObjects(m.yaml, m.name), registry), m.expect);
+  }
+
+  // A kustomization that does not render must fail the build.
+  const broken = path.join(here, 'selftest/broken-kustomization');
+  let renderError = [];
+  try { kustomize(opts.kubectl, broken); } catch (e) { renderError = [e.message]; }
+  expectFailure('kustomization referencing a missing resource', renderError, suite.kustomizeFailure.expect);
+
+  // Compose: the real file must pass, each mutation must fail.
+  const compose = loadCompose(opts.compose);
+  const composeBaseline = validateCompose(opts.compose, policy.compose, compose);
+  if (composeBaseline.length === 0) { passed++; console.log('OK    docker-compose.yml is valid before mutation'); } else {
+    failed++;
+    console.log('FAIL  docker-compose.yml must be valid before mutation:');
+    for (const e of composeBaseline) console.log(`        ${e}`);
+  }
+  for (const m of suite.compose.mutations) {
+    const copy = structuredClone(compose);
+    let errors;
+    try {
+      mutate(copy, m);
+      errors = validateCompose(opts.compose, policy.compose, copy);
+    } catch (e) {
+      errors = [`mutation could not be applied: ${e.message}`];
+    }
+    expectFailure(`compose: ${m.name}`, errors, m.expect);
+  }
+
+  // Dockerfiles: removing a required instruction must be caught.
+  for (const m of suite.dockerfiles.mutations) {
+    const file = path.resolve(here, m.file);
+    const text = fs.readFileSync(file, 'utf8');
+    const before = lintDockerfile(m.file, text);
+    const mutated = text.replace(new RegExp(m.removeLinesMatching, 'gm'), '');
+    const errors = mutated === text ? ['mutation removed nothing'] : lintDockerfile(m.file, mutated);
+    if (before.length > 0) errors.unshift(...before.map((e) => `(already invalid) ${e}`));
+    expectFailure(`${path.basename(m.file)}: ${m.name}`, before.length ? ['(baseline invalid)'] : errors, m.expect);
+  }
+
+  console.log(`self-test: ${passed} passed, ${failed} failed`);
+  return failed === 0;
+}
+
+try {
+  const opts = parseArgs(process.argv.slice(2));
+  const ok = opts.selfTest ? await runSelfTest(opts) : await runAll(opts);
+  process.exitCode = ok ? 0 : 1;
+} catch (e) {
+  console.error(`error: ${e.message}`);
+  process.exitCode = 2;
+}
