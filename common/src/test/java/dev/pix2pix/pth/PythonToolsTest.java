@@ -1,0 +1,46 @@
+package dev.pix2pix.pth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the tools/pytorch scripts that work without torch (skipped where python3 is missing). */
+class PythonToolsTest {
+
+    static Path tools;
+
+    @BeforeAll
+    static void needPython() {
+        tools = PthTestSupport.toolsDir();
+        Assumptions.assumeTrue(tools != null && PthTestSupport.python3Available(),
+                "python3 or tools/pytorch not available");
+    }
+
+    @Test
+    void regeneratedFixturesMatchTheCommittedOnes(@TempDir Path tmp) throws Exception {
+        String out = PthTestSupport.runPython(List.of(tools.resolve("make_pth_fixture.py").toString(),
+                tmp.toString(), "--emulate"));
+        assertTrue(out.contains("emulated torch.save"), out);
+        ObjectMapper json = new ObjectMapper();
+        for (String name : List.of("unet_tiny", "views_dtypes", "checkpoint_wrapped", "proto4")) {
+            assertEquals(json.readTree(PthTestSupport.fixture(name + ".json").toFile()).get("state_dicts"),
+                    json.readTree(tmp.resolve(name + ".json").toFile()).get("state_dicts"), name);
+            Object committed = PthReader.readObject(PthTestSupport.fixture(name + ".pth"));
+            Object fresh = PthReader.readObject(tmp.resolve(name + ".pth"));
+            assertEquals(committed, fresh, name);
+        }
+    }
+
+    @Test
+    void referenceModelsHaveTheReferenceKeysAndParameterCounts() throws Exception {
+        String out = PthTestSupport.runPython(List.of(tools.resolve("selftest_no_torch.py").toString()));
+        assertTrue(out.contains("selftest ok"), out);
+    }
+}
