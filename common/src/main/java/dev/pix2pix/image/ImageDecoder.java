@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -55,24 +56,35 @@ public final class ImageDecoder {
 
     /** Decodes in-memory bytes; {@code name} labels error messages. */
     public DecodedImage decode(byte[] bytes, String name) throws DecodeException {
+        return decode(bytes, name, 0);
+    }
+
+    /**
+     * Like {@link #decode(byte[], String)} but, when {@code targetLongSide > 0}, lets the decoder skip
+     * pixels (integer source subsampling) while the long side stays at least twice the target, so a
+     * 40-megapixel scan destined for a 512-pixel model input never exists at full size in memory.
+     * Follow with {@link Resize#area} to the exact size; the pixel limit still applies to the declared size.
+     */
+    public DecodedImage decode(byte[] bytes, String name, int targetLongSide) throws DecodeException {
+        int target = Math.max(0, targetLongSide);
         if (bytes.length == 0) throw new DecodeException(Reason.EMPTY, name, "0-byte file");
         if (bytes.length > limits.maxFileBytes()) {
             throw new DecodeException(Reason.TOO_LARGE, name, bytes.length + " bytes exceeds limit " + limits.maxFileBytes());
         }
         ImageFormat format = ImageFormat.sniff(bytes);
         return switch (format) {
-            case PNG -> decodePng(bytes, name);
-            case JPEG -> decodeJpeg(bytes, name);
-            case TIFF -> decodeTiff(bytes, name);
-            case BMP -> decodeBmp(bytes, name);
-            case GIF -> decodeGif(bytes, name);
+            case PNG -> decodePng(bytes, name, target);
+            case JPEG -> decodeJpeg(bytes, name, target);
+            case TIFF -> decodeTiff(bytes, name, target);
+            case BMP -> decodeBmp(bytes, name, target);
+            case GIF -> decodeGif(bytes, name, target);
             case TRUNCATED_HEADER -> throw new DecodeException(Reason.TRUNCATED, name,
                     "only " + bytes.length + " bytes, header incomplete");
             default -> throw new DecodeException(Reason.UNSUPPORTED_FORMAT, name, format.description());
         };
     }
 
-    private DecodedImage decodePng(byte[] bytes, String name) throws DecodeException {
+    private DecodedImage decodePng(byte[] bytes, String name, int target) throws DecodeException {
         PngStructure s = PngStructure.parse(bytes);
         if (s.width >= 0) checkPixels(s.width, s.height, name);
         if (s.corruptChunk != null) throw new DecodeException(Reason.CORRUPT, name, "CRC error in PNG " + s.corruptChunk + " chunk");
@@ -80,12 +92,12 @@ public final class ImageDecoder {
             throw new DecodeException(s.truncated ? Reason.TRUNCATED : Reason.CORRUPT, name, "PNG without IHDR");
         }
         if (s.truncated || !s.hasIend) throw new DecodeException(Reason.TRUNCATED, name, "PNG ends before IEND chunk");
-        Decoded d = read(bytes, "png", name);
+        Decoded d = read(bytes, "png", name, target);
         int orientation = s.exif != null ? exifOrientation(s.exif) : 1;
         return finish(d, "png", orientation, s.icc, s.exif, s.text);
     }
 
-    private DecodedImage decodeJpeg(byte[] bytes, String name) throws DecodeException {
+    private DecodedImage decodeJpeg(byte[] bytes, String name, int target) throws DecodeException {
         JpegStructure s = JpegStructure.parse(bytes);
         if (s.width < 0) {
             throw new DecodeException(s.cutInHeaders ? Reason.TRUNCATED : Reason.CORRUPT, name, "JPEG without frame header");
@@ -99,13 +111,13 @@ public final class ImageDecoder {
         }
         if (s.precision != 8) throw new DecodeException(Reason.UNSUPPORTED_FORMAT, name, s.precision + "-bit JPEG");
         if (!s.hasEoi) throw new DecodeException(Reason.TRUNCATED, name, "JPEG ends before EOI marker");
-        Decoded d = read(bytes, "jpeg", name);
+        Decoded d = read(bytes, "jpeg", name, target);
         int orientation = s.exif != null ? exifOrientation(s.exif) : 1;
         Map<String, String> text = s.comments.isEmpty() ? Map.of() : Map.of("Comment", String.join("\n", s.comments));
         return finish(d, "jpeg", orientation, s.icc, s.exif, text);
     }
 
-    private DecodedImage decodeTiff(byte[] bytes, String name) throws DecodeException {
+    private DecodedImage decodeTiff(byte[] bytes, String name, int target) throws DecodeException {
         TiffDirectory t;
         try {
             t = TiffDirectory.parse(bytes, 0, bytes.length);
@@ -121,11 +133,11 @@ public final class ImageDecoder {
         if (t.dataEnd() > bytes.length) {
             throw new DecodeException(Reason.TRUNCATED, name, "TIFF image data extends to byte " + t.dataEnd() + " of " + bytes.length);
         }
-        Decoded d = read(bytes, "tiff", name);
+        Decoded d = read(bytes, "tiff", name, target);
         return finish(d, "tiff", t.orientation, t.iccProfile, null, t.text);
     }
 
-    private DecodedImage decodeBmp(byte[] bytes, String name) throws DecodeException {
+    private DecodedImage decodeBmp(byte[] bytes, String name, int target) throws DecodeException {
         if (bytes.length < 30) throw new DecodeException(Reason.TRUNCATED, name, "BMP header incomplete");
         long offBits = le32(bytes, 10);
         long w = (int) le32(bytes, 18), h = Math.abs((int) le32(bytes, 22));
@@ -136,16 +148,16 @@ public final class ImageDecoder {
             long row = ((bpp * Math.abs(w) + 31) / 32) * 4;
             if (offBits + row * h > bytes.length) throw new DecodeException(Reason.TRUNCATED, name, "BMP pixel data incomplete");
         }
-        return finish(read(bytes, "bmp", name), "bmp", 1, null, null, Map.of());
+        return finish(read(bytes, "bmp", name, target), "bmp", 1, null, null, Map.of());
     }
 
-    private DecodedImage decodeGif(byte[] bytes, String name) throws DecodeException {
+    private DecodedImage decodeGif(byte[] bytes, String name, int target) throws DecodeException {
         if (bytes.length < 13) throw new DecodeException(Reason.TRUNCATED, name, "GIF header incomplete");
         checkPixels((bytes[6] & 0xff) | ((bytes[7] & 0xff) << 8), (bytes[8] & 0xff) | ((bytes[9] & 0xff) << 8), name);
         int last = bytes.length - 1;
         while (last > 0 && bytes[last] == 0) last--;
         if (bytes[last] != 0x3b) throw new DecodeException(Reason.TRUNCATED, name, "GIF without trailer");
-        return finish(read(bytes, "gif", name), "gif", 1, null, null, Map.of());
+        return finish(read(bytes, "gif", name, target), "gif", 1, null, null, Map.of());
     }
 
     private void checkPixels(long w, long h, String name) throws DecodeException {
@@ -157,7 +169,7 @@ public final class ImageDecoder {
 
     private record Decoded(RasterConversion.Converted pixels, List<String> warnings) {}
 
-    private Decoded read(byte[] bytes, String formatName, String name) throws DecodeException {
+    private Decoded read(byte[] bytes, String formatName, String name, int target) throws DecodeException {
         Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(formatName);
         if (!it.hasNext()) throw new DecodeException(Reason.UNSUPPORTED_FORMAT, name, "no ImageIO reader for " + formatName);
         ImageReader reader = it.next();
@@ -167,7 +179,12 @@ public final class ImageDecoder {
             // the decompression-bomb guard proper: ImageIO's own view of the header, before read()
             checkPixels(reader.getWidth(0), reader.getHeight(0), name);
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-            BufferedImage bi = reader.read(0, reader.getDefaultReadParam());
+            ImageReadParam param = reader.getDefaultReadParam();
+            if (target > 0) {
+                int step = Math.max(1, Math.max(reader.getWidth(0), reader.getHeight(0)) / (2 * target));
+                if (step > 1) param.setSourceSubsampling(step, step, 0, 0);
+            }
+            BufferedImage bi = reader.read(0, param);
             for (String w : warnings) {
                 String lw = w.toLowerCase(Locale.ROOT);
                 if (lw.contains("premature end") || lw.contains("truncated") || lw.contains("missing eoi")) {

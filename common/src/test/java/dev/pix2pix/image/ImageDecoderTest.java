@@ -119,6 +119,16 @@ class ImageDecoderTest {
     }
 
     @Test
+    void subsampledDecodeKeepsTwiceTheTarget() throws IOException {
+        byte[] b = jpeg(TestImages.colourful(400, 300, 4));
+        DecodedImage d = decoder.decode(b, "big.jpg", 50);
+        assertEquals(100, d.width());
+        assertEquals(75, d.height());
+        assertEquals(400, decoder.decode(b, "big.jpg", 0).width());
+        assertEquals(400, decoder.decode(b, "big.jpg", 300).width(), "no subsampling below 2x the target");
+    }
+
+    @Test
     void cmykJpegIsRejected() throws IOException {
         // ImageIO writes a 4-band Raster as a 4-component (Adobe) JPEG, the layout CMYK files have
         WritableRaster r = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 16, 16, 4, null);
