@@ -9,10 +9,11 @@
 //       lints the Dockerfiles it builds.
 //
 //   node validate.mjs --self-test [same options]
-//       Proves the validation can fail: renders overlays/gpu, checks it passes,
-//       then applies each mutation of selftest/mutations.yaml (a typo, a wrong
-//       type, an unknown kind, a broken scaling rule, ...) to a copy and checks
-//       that validation now fails with the expected message. Does the same for
+//       Proves the validation can fail: renders the builds named in
+//       selftest/mutations.yaml (overlays/gpu, examples/gpu-sasl), checks they
+//       pass, then applies each mutation listed there (a typo, a wrong type, an
+//       unknown kind, a broken scaling rule, ...) to a copy and checks that
+//       validation now fails with the expected message. Does the same for
 //       the compose file and the Dockerfiles, and checks that a kustomization
 //       that does not render fails.
 //
@@ -217,32 +218,33 @@ async function runSelfTest(opts) {
     }
   };
 
-  // Kubernetes: the real gpu overlay must pass, each mutation must fail.
-  const overlay = path.join(opts.root, suite.kubernetes.build);
-  const pristine = parseObjects(kustomize(opts.kubectl, overlay), suite.kubernetes.build);
-  const baseline = validateBuild(pristine, registry);
-  if (baseline.length === 0) { passed++; console.log(`OK    ${suite.kubernetes.build} is valid before mutation`); } else {
-    failed++;
-    console.log(`FAIL  ${suite.kubernetes.build} must be valid before mutation:`);
-    for (const e of baseline) console.log(`        ${e}`);
-  }
-  for (const m of suite.kubernetes.mutations) {
-    const objs = structuredClone(pristine);
-    const target = objs.find((o) => o.kind === m.select.kind && o.metadata?.name === m.select.name);
-    let errors;
-    try {
-      if (!target) throw new Error(`no ${m.select.kind} ${m.select.name} in ${suite.kubernetes.build}`);
-      mutate(target, m);
-      errors = validateBuild(objs, registry);
-    } catch (e) {
-      errors = [`mutation could not be applied: ${e.message}`];
+  // Kubernetes: each real build must pass, each of its mutations must fail.
+  for (const target of suite.kubernetes) {
+    const build = path.join(opts.root, target.build);
+    const pristine = parseObjects(kustomize(opts.kubectl, build), target.build);
+    const baseline = validateBuild(pristine, registry);
+    if (baseline.length === 0) { passed++; console.log(`OK    ${target.build} is valid before mutation`); } else {
+      failed++;
+      console.log(`FAIL  ${target.build} must be valid before mutation:`);
+      for (const e of baseline) console.log(`        ${e}`);
     }
-    expectFailure(m.name, errors, m.expect);
-  }
-
-  // Documents that must be rejected as they are (unknown kinds, removed APIs).
-  for (const m of suite.kubernetes.documents ?? []) {
-    expectFailure(m.name, validateBuild(parseObjects(m.yaml, m.name), registry), m.expect);
+    for (const m of target.mutations ?? []) {
+      const objs = structuredClone(pristine);
+      const obj = objs.find((o) => o.kind === m.select.kind && o.metadata?.name === m.select.name);
+      let errors;
+      try {
+        if (!obj) throw new Error(`no ${m.select.kind} ${m.select.name} in ${target.build}`);
+        mutate(obj, m);
+        errors = validateBuild(objs, registry);
+      } catch (e) {
+        errors = [`mutation could not be applied: ${e.message}`];
+      }
+      expectFailure(`${target.build}: ${m.name}`, errors, m.expect);
+    }
+    // Documents added to the build that must make it fail.
+    for (const m of target.documents ?? []) {
+      expectFailure(`${target.build}: ${m.name}`, validateBuild([...structuredClone(pristine), ...parseObjects(m.yaml, m.name)], registry), m.expect);
+    }
   }
 
   // A kustomization that does not render must fail the build.

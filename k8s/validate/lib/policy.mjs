@@ -184,6 +184,9 @@ function checkKafkaTopics(objs, errors, policy) {
     const minIsr = Number(t.spec?.config?.['min.insync.replicas'] ?? 1);
     if (t.spec?.replicas !== undefined && minIsr > t.spec.replicas) errors.push(`${id}: min.insync.replicas (${minIsr}) > replicas (${t.spec.replicas}): producers with acks=all would always fail`);
   }
+  for (const u of ofKind(objs, 'KafkaUser', 'kafka.strimzi.io/')) {
+    if (!u.metadata.labels?.['strimzi.io/cluster']) errors.push(`KafkaUser ${u.metadata.namespace}/${u.metadata.name}: label strimzi.io/cluster is required (the User Operator ignores the user otherwise)`);
+  }
   const topics = topicsOf(objs);
   for (const name of policy.requiredTopics ?? []) {
     if (ofKind(objs, 'KafkaTopic').length > 0 && !topics.has(name)) errors.push(`KafkaTopic for topic ${name} is missing`);
