@@ -111,7 +111,8 @@ public final class ImageDecoder {
         }
         if (s.precision != 8) throw new DecodeException(Reason.UNSUPPORTED_FORMAT, name, s.precision + "-bit JPEG");
         if (!s.hasEoi) throw new DecodeException(Reason.TRUNCATED, name, "JPEG ends before EOI marker");
-        Decoded d = read(bytes, "jpeg", name, target);
+        // raw file values: keep the profile away from the JDK codec, which would convert (or fail on) it
+        Decoded d = read(s.icc != null ? JpegIcc.strip(bytes) : bytes, "jpeg", name, target);
         int orientation = s.exif != null ? exifOrientation(s.exif) : 1;
         Map<String, String> text = s.comments.isEmpty() ? Map.of() : Map.of("Comment", String.join("\n", s.comments));
         return finish(d, "jpeg", orientation, s.icc, s.exif, text);
@@ -127,7 +128,7 @@ public final class ImageDecoder {
         }
         checkPixels(t.width, t.height, name);
         if (t.photometric == 5) throw new DecodeException(Reason.CMYK, name, "separated (CMYK) TIFF");
-        if (t.photometric >= 8 && t.photometric != 32803) {
+        if (t.photometric >= 8) { // CIELab, ICCLab, ITULab, CFA, LinearRaw
             throw new DecodeException(Reason.UNSUPPORTED_FORMAT, name, "TIFF photometric interpretation " + t.photometric);
         }
         if (t.dataEnd() > bytes.length) {

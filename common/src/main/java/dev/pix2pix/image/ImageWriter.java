@@ -67,7 +67,7 @@ public final class ImageWriter {
             IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(bi), param);
             meta = switch (fmt.container()) {
                 case PNG -> pngMetadata(meta, text, icc);
-                case JPEG -> jpegMetadata(meta, text, icc);
+                case JPEG -> jpegMetadata(meta, text);
                 case TIFF -> tiffMetadata(meta, text, icc);
             };
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -75,7 +75,9 @@ public final class ImageWriter {
                 writer.setOutput(out);
                 writer.write(null, new IIOImage(bi, null, meta), param);
             }
-            return bytes.toByteArray();
+            byte[] encoded = bytes.toByteArray();
+            // the JDK JPEG writer replaces a given profile with its own, so splice ours in afterwards
+            return fmt.container() == OutputFormat.Container.JPEG && icc != null ? JpegIcc.insert(encoded, icc) : encoded;
         } finally {
             writer.dispose();
         }
@@ -144,7 +146,7 @@ public final class ImageWriter {
         return meta;
     }
 
-    private static IIOMetadata jpegMetadata(IIOMetadata meta, Map<String, String> text, byte[] icc) throws IOException {
+    private static IIOMetadata jpegMetadata(IIOMetadata meta, Map<String, String> text) throws IOException {
         String format = "javax_imageio_jpeg_image_1.0";
         Node root = meta.getAsTree(format);
         Node markers = child(root, "markerSequence");
@@ -154,14 +156,6 @@ public final class ImageWriter {
             // COM is bytes; UTF-8 keeps non-ASCII model names intact for readers that guess UTF-8
             com.setUserObject((e.getKey() + ": " + e.getValue()).getBytes(StandardCharsets.UTF_8));
             markers.insertBefore(com, first);
-        }
-        if (icc != null) {
-            Node jfif = child(child(root, "JPEGvariety"), "app0JFIF");
-            if (jfif != null) {
-                IIOMetadataNode app2 = new IIOMetadataNode("app2ICC");
-                app2.setUserObject(ICC_Profile.getInstance(icc));
-                jfif.appendChild(app2);
-            }
         }
         meta.setFromTree(format, root);
         return meta;

@@ -186,6 +186,16 @@ class ImageDecoderTest {
     }
 
     @Test
+    void grayProfileInColourJpegStillDecodes() throws IOException {
+        // the JDK codec throws on this combination; the decoder keeps the profile away from it
+        byte[] plain = jpeg(TestImages.colourful(24, 24, 3));
+        byte[] gray = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_GRAY).getData();
+        DecodedImage d = decoder.decode(JpegIcc.insert(plain, gray), "grayicc.jpg");
+        assertArrayEquals(gray, d.iccProfile());
+        assertArrayEquals(decoder.decode(plain, "plain.jpg").image().data(), d.image().data(), 0f);
+    }
+
+    @Test
     void brokenExifDoesNotLoseThePicture() throws IOException {
         byte[] jpeg = withExifOrientation(jpeg(TestImages.colourful(30, 20, 6)), 6);
         int at = indexOf(jpeg, "Exif".getBytes(StandardCharsets.ISO_8859_1));

@@ -92,6 +92,30 @@ class ImageWriterTest {
     }
 
     @Test
+    void nonSrgbProfileIsKeptInEveryFormatAndPixelsAreNotConverted() throws IOException {
+        byte[] linear = ICC_Profile.getInstance(ColorSpace.CS_LINEAR_RGB).getData();
+        FloatImage img = TestImages.colourful(24, 16, 6);
+        for (OutputFormat f : new OutputFormat[] {OutputFormat.png8(), OutputFormat.png16(), OutputFormat.jpeg(0.95f),
+                OutputFormat.tiff8(), OutputFormat.tiff16()}) {
+            DecodedImage with = decoder.decode(ImageWriter.write(img, f, null, linear), "with." + f.fileExtension());
+            DecodedImage without = decoder.decode(ImageWriter.write(img, f, null, null), "without." + f.fileExtension());
+            assertArrayEquals(linear, with.iccProfile(), f.toString());
+            assertNull(without.iccProfile());
+            assertArrayEquals(without.image().data(), with.image().data(), 0f, "raw file values, no colour conversion: " + f);
+        }
+    }
+
+    @Test
+    void largeProfileSpansSeveralJpegSegments() throws IOException {
+        byte[] big = new byte[150_000];
+        System.arraycopy(SRGB_ICC, 0, big, 0, SRGB_ICC.length); // header says RGB; the rest is padding
+        byte[] jpeg = JpegIcc.insert(ImageWriter.write(TestImages.colourful(8, 8, 1), OutputFormat.jpeg(0.8f), null, null), big);
+        DecodedImage d = decoder.decode(jpeg, "big-icc.jpg");
+        assertArrayEquals(big, d.iccProfile());
+        assertEquals(8, d.width());
+    }
+
+    @Test
     void mismatchedIccIsLeftOut() throws IOException {
         FloatImage gray = FloatImage.zeros(1, 4, 4);
         DecodedImage d = decoder.decode(ImageWriter.write(gray, OutputFormat.png8(), null, SRGB_ICC), "g.png");
