@@ -212,9 +212,19 @@ function checkScaledObjects(objs, errors, policy) {
     if (triggers.length === 0) errors.push(`${id}: no triggers`);
     const names = triggers.map((t) => t.name).filter(Boolean);
     if (new Set(names).size !== names.length) errors.push(`${id}: trigger names must be unique`);
+    for (const name of Object.keys(expected.triggers ?? {})) {
+      if (!names.includes(name)) errors.push(`${id}: trigger ${name} is missing`);
+    }
+    // KEDA caps each kafka trigger (allowIdleConsumers=false) at its topic's
+    // partition count and takes the maximum over triggers: replicas beyond the
+    // largest of those partition counts can never be requested and would
+    // only advertise capacity that does not exist.
+    let maxPartitions = 0;
+    let partitionsKnown = topics.size > 0;
     for (const [i, trig] of triggers.entries()) {
       const tid = `${id} trigger ${trig.name ?? i}`;
-      if (trig.type !== 'kafka') continue;
+      const want = expected.triggers?.[trig.name] ?? {};
+      if (trig.type !== 'kafka') { partitionsKnown = false; continue; }
       const md = trig.metadata ?? {};
       for (const [k, v] of Object.entries(md)) {
         if (!KAFKA_TRIGGER_KEYS.has(k)) errors.push(`${tid}: unknown kafka trigger metadata "${k}"`);
@@ -244,14 +254,12 @@ function checkScaledObjects(objs, errors, policy) {
       if (md.sasl !== undefined && !['none', 'plaintext', 'scram_sha256', 'scram_sha512', 'oauthbearer', 'gssapi'].includes(md.sasl)) errors.push(`${tid}: unsupported sasl "${md.sasl}"`);
       if (md.tls !== undefined && !['enable', 'disable'].includes(md.tls)) errors.push(`${tid}: tls must be enable or disable`);
       if (md.allowIdleConsumers !== 'false') errors.push(`${tid}: allowIdleConsumers must be "false" (at most one replica per partition)`);
-      if (expected.consumerGroup && group && group !== expected.consumerGroup) errors.push(`${tid}: consumerGroup must be ${expected.consumerGroup}, got ${group}`);
-      if (expected.topic && topic && topic !== expected.topic) errors.push(`${tid}: topic must be ${expected.topic}, got ${topic}`);
+      if (want.consumerGroup && group && group !== want.consumerGroup) errors.push(`${tid}: consumerGroup must be ${want.consumerGroup}, got ${group}`);
+      if (want.topic && topic && topic !== want.topic) errors.push(`${tid}: topic must be ${want.topic}, got ${topic}`);
       if (topic && topics.size > 0) {
         const kt = topics.get(topic);
-        if (!kt) errors.push(`${tid}: topic ${topic} has no KafkaTopic in this build`);
-        else if (so.spec?.maxReplicaCount > kt.spec?.partitions) {
-          errors.push(`${tid}: maxReplicaCount ${so.spec.maxReplicaCount} exceeds the ${kt.spec.partitions} partitions of ${topic} (replicas beyond that would sit idle)`);
-        }
+        if (!kt) { errors.push(`${tid}: topic ${topic} has no KafkaTopic in this build`); partitionsKnown = false; }
+        else maxPartitions = Math.max(maxPartitions, kt.spec?.partitions ?? 0);
       }
       if (trig.authenticationRef) {
         const kind = trig.authenticationRef.kind ?? 'TriggerAuthentication';
@@ -259,6 +267,9 @@ function checkScaledObjects(objs, errors, policy) {
           && (kind === 'ClusterTriggerAuthentication' || o.metadata?.namespace === ns));
         if (!ta) errors.push(`${tid}: authenticationRef ${kind} ${trig.authenticationRef.name} is not part of this build`);
       }
+    }
+    if (partitionsKnown && maxPartitions > 0 && so.spec?.maxReplicaCount > maxPartitions) {
+      errors.push(`${id}: maxReplicaCount ${so.spec.maxReplicaCount} exceeds the ${maxPartitions} partitions of its largest trigger topic (at most one replica per partition; extra replicas would sit idle)`);
     }
   }
   for (const ta of objs.filter((o) => o.apiVersion?.startsWith('keda.sh/') && /TriggerAuthentication$/.test(o.kind))) {
