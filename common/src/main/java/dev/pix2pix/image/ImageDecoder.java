@@ -14,6 +14,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -191,6 +193,10 @@ public final class ImageDecoder {
                 if (lw.contains("premature end") || lw.contains("truncated") || lw.contains("missing eoi")) {
                     throw new DecodeException(Reason.TRUNCATED, name, "decoder: " + w);
                 }
+                // libjpeg conceals damaged entropy data with gray blocks and only warns
+                if (lw.contains("bad huffman") || lw.contains("instead of rst") || extraneousBytes(lw) >= EXTRANEOUS_LIMIT) {
+                    throw new DecodeException(Reason.CORRUPT, name, "decoder: " + w);
+                }
             }
             int type = bi.getColorModel().getColorSpace().getType();
             if (type == ColorSpace.TYPE_CMYK) throw new DecodeException(Reason.CMYK, name, "CMYK colour model");
@@ -214,6 +220,19 @@ public final class ImageDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * Scan data left over when all blocks are decoded means the entropy decoder lost sync (damaged
+     * bits): what it produced is garbage. A few stray bytes are common in legitimate files, so only a
+     * run this long counts as corruption.
+     */
+    static final int EXTRANEOUS_LIMIT = 64;
+    private static final Pattern EXTRANEOUS = Pattern.compile("(\\d+) extraneous bytes");
+
+    static long extraneousBytes(String warning) {
+        Matcher m = EXTRANEOUS.matcher(warning);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     private DecodedImage finish(Decoded d, String format, int orientation, byte[] icc, byte[] exif, Map<String, String> text) {

@@ -90,6 +90,23 @@ class ImageDecoderTest {
     }
 
     @Test
+    void jpegWithDamagedScanDataIsCorrupt() throws IOException {
+        FloatImage noise = FloatImage.zeros(3, 96, 96);
+        Random rnd = new Random(1);
+        for (int i = 0; i < noise.data().length; i++) noise.data()[i] = rnd.nextFloat();
+        byte[] b = jpeg(noise);
+        int sos = indexOf(b, new byte[] {(byte) 0xff, (byte) 0xda});
+        int mid = sos + 20 + (b.length - sos - 40) / 3;
+        for (int k = 0; k < 16; k++) {
+            int p = mid + k * 37;
+            if ((b[p] & 0xff) != 0xff && (b[p - 1] & 0xff) != 0xff) b[p] ^= 0x08; // flip bits, never touch markers
+        }
+        assertEquals(Reason.CORRUPT, reasonFor(b, "bitrot.jpg"));
+        assertEquals(1142, ImageDecoder.extraneousBytes("Corrupt JPEG data: 1142 extraneous bytes before marker 0xd9"));
+        assertEquals(0, ImageDecoder.extraneousBytes("Premature end of JPEG file"));
+    }
+
+    @Test
     void pngWithBadCrcInImageDataIsCorrupt() throws IOException {
         byte[] b = png(TestImages.colourful(32, 32, 3));
         int idat = indexOf(b, "IDAT".getBytes(StandardCharsets.ISO_8859_1));
