@@ -29,13 +29,21 @@ import java.util.stream.Stream;
  *                                          resolve again, as the runtime will, and fail if that
  *                                          would write anything into the cache (or use another
  *                                          flavor / directory)
+ * check                                    only check that the DJL internals used here exist
+ *                                          (run by `mvn verify` in k8s/ against the project's
+ *                                          DJL version, so a DJL upgrade that breaks the image
+ *                                          build is caught without Docker)
  * </pre>
  */
 public final class BakeDjlNatives {
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("check")) {
+            check();
+            return;
+        }
         if (args.length == 0 || !(args[0].equals("bake") || args[0].equals("verify"))) {
-            usage("first argument must be bake or verify");
+            usage("first argument must be bake, verify or check");
         }
         boolean verify = args[0].equals("verify");
         String expectFlavor = null;
@@ -103,6 +111,31 @@ public final class BakeDjlNatives {
         }
     }
 
+    /** The DJL internals used by bake/verify exist, with the expected types. */
+    private static void check() {
+        try {
+            ClassLoader loader = BakeDjlNatives.class.getClassLoader();
+            Class<?> libUtils = Class.forName("ai.djl.pytorch.jni.LibUtils", false, loader);
+            Class<?> libTorchClass = Class.forName("ai.djl.pytorch.jni.LibUtils$LibTorch", false, loader);
+            require(libTorchClass.isAssignableFrom(libUtils.getDeclaredMethod("getLibTorch").getReturnType()),
+                    "LibUtils.getLibTorch() returns LibTorch");
+            require(Path.class.isAssignableFrom(libUtils.getDeclaredMethod("findJniLibrary", libTorchClass).getReturnType()),
+                    "LibUtils.findJniLibrary(LibTorch) returns Path");
+            require(libTorchClass.getDeclaredField("dir").getType() == Path.class, "LibTorch.dir is a Path");
+            require(libTorchClass.getDeclaredField("flavor").getType() == String.class, "LibTorch.flavor is a String");
+            require(libTorchClass.getDeclaredField("version").getType() == String.class, "LibTorch.version is a String");
+        } catch (ReflectiveOperationException e) {
+            fail("DJL internals changed, update this program: " + e);
+        }
+        System.out.println("BakeDjlNatives: the DJL internals it uses are present");
+    }
+
+    private static void require(boolean condition, String what) {
+        if (!condition) {
+            fail("DJL internals changed, update this program: expected " + what);
+        }
+    }
+
     private static Object field(Class<?> type, Object target, String name) throws ReflectiveOperationException {
         Field f = type.getDeclaredField(name);
         f.setAccessible(true);
@@ -133,7 +166,7 @@ public final class BakeDjlNatives {
     }
 
     private static void usage(String message) {
-        fail(message + "\nusage: BakeDjlNatives bake|verify [--expect-flavor F] [--link DIR] [--expect-dir DIR]");
+        fail(message + "\nusage: BakeDjlNatives bake|verify [--expect-flavor F] [--link DIR] [--expect-dir DIR] | check");
     }
 
     private static void fail(String message) {
