@@ -121,6 +121,22 @@ function composeChecks(file) {
   return { errors, dockerfiles: [...dockerfiles] };
 }
 
+/** The compose one-shot `kafka-init` must create each KafkaTopic of k8s/base with its partitions. */
+function composeTopicsMatch(compose, baseObjs) {
+  const errors = [];
+  const init = compose.services?.['kafka-init'];
+  const script = [].concat(init?.command ?? []).join('\n');
+  const created = new Map([...script.matchAll(/^\s*create\s+(\S+)\s+(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+  const topics = baseObjs.filter((o) => o.kind === 'KafkaTopic');
+  if (topics.length === 0) errors.push('k8s/base renders no KafkaTopic to compare with');
+  for (const t of topics) {
+    const name = t.spec?.topicName ?? t.metadata.name;
+    if (!created.has(name)) errors.push(`kafka-init does not create ${name}`);
+    else if (created.get(name) !== t.spec?.partitions) errors.push(`kafka-init creates ${name} with ${created.get(name)} partitions, k8s with ${t.spec?.partitions}`);
+  }
+  return errors;
+}
+
 async function runAll(opts) {
   const registry = await loadRegistry();
   let passed = 0;
@@ -132,6 +148,7 @@ async function runAll(opts) {
       for (const e of errors) console.log(`        ${e}`);
     }
   };
+  const rendered = new Map();
   const kustomizations = findKustomizations(opts.root);
   const components = kustomizations.filter((k) => k.spec.kind === 'Component');
   const builds = kustomizations.filter((k) => k.spec.kind !== 'Component');
@@ -152,6 +169,7 @@ async function runAll(opts) {
     }
     const errors = objs.length === 0 ? ['renders no objects'] : validateBuild(objs, registry);
     report(errors.length === 0, `${rel} (${summary(objs)})`, errors);
+    rendered.set(rel, objs);
   }
   // Components cannot be rendered alone: each must be used by a rendered
   // kustomization (an example), or it would escape validation.
@@ -163,6 +181,8 @@ async function runAll(opts) {
   if (fs.existsSync(opts.compose)) {
     const { errors, dockerfiles } = composeChecks(opts.compose);
     report(errors.length === 0, `${path.relative(process.cwd(), opts.compose)} (+ ${dockerfiles.length} Dockerfiles)`, errors);
+    const topicErrors = composeTopicsMatch(loadCompose(opts.compose), rendered.get('base') ?? []);
+    report(topicErrors.length === 0, 'docker-compose kafka-init creates the topics of k8s/base with the same partitions', topicErrors);
   } else {
     report(false, `${opts.compose} is missing`);
   }
