@@ -117,7 +117,7 @@ function composeChecks(file) {
       dockerfiles.add(path.resolve(path.dirname(file), svc.build.context ?? '.', svc.build.dockerfile ?? 'Dockerfile'));
     }
   }
-  for (const df of dockerfiles) if (fs.existsSync(df)) errors.push(...lintDockerfile(path.relative(process.cwd(), df)));
+  for (const df of dockerfiles) if (fs.existsSync(df)) errors.push(...lintDockerfile(path.relative(path.resolve(here, '../..'), df)));
   return { errors, dockerfiles: [...dockerfiles] };
 }
 
@@ -180,7 +180,7 @@ async function runAll(opts) {
   }
   if (fs.existsSync(opts.compose)) {
     const { errors, dockerfiles } = composeChecks(opts.compose);
-    report(errors.length === 0, `${path.relative(process.cwd(), opts.compose)} (+ ${dockerfiles.length} Dockerfiles)`, errors);
+    report(errors.length === 0, `${path.relative(path.resolve(opts.root, '..'), opts.compose)} (+ ${dockerfiles.length} Dockerfiles)`, errors);
     const topicErrors = composeTopicsMatch(loadCompose(opts.compose), rendered.get('base') ?? []);
     report(topicErrors.length === 0, 'docker-compose kafka-init creates the topics of k8s/base with the same partitions', topicErrors);
   } else {
