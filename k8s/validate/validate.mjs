@@ -117,7 +117,9 @@ function composeChecks(file) {
       dockerfiles.add(path.resolve(path.dirname(file), svc.build.context ?? '.', svc.build.dockerfile ?? 'Dockerfile'));
     }
   }
-  for (const df of dockerfiles) if (fs.existsSync(df)) errors.push(...lintDockerfile(path.relative(path.resolve(here, '../..'), df)));
+  for (const df of dockerfiles) {
+    if (fs.existsSync(df)) errors.push(...lintDockerfile(path.relative(path.resolve(here, '../..'), df), fs.readFileSync(df, 'utf8')));
+  }
   return { errors, dockerfiles: [...dockerfiles] };
 }
 
