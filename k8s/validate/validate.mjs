@@ -300,7 +300,9 @@ async function runSelfTest(opts) {
     const file = path.resolve(here, m.file);
     const text = fs.readFileSync(file, 'utf8');
     const before = lintDockerfile(m.file, text);
-    const mutated = text.replace(new RegExp(m.removeLinesMatching, 'gm'), '');
+    const mutated = m.replace
+      ? text.replace(new RegExp(m.replace.pattern, 'gm'), m.replace.with)
+      : text.replace(new RegExp(m.removeLinesMatching, 'gm'), '');
     const errors = mutated === text ? ['mutation removed nothing'] : lintDockerfile(m.file, mutated);
     if (before.length > 0) errors.unshift(...before.map((e) => `(already invalid) ${e}`));
     expectFailure(`${path.basename(m.file)}: ${m.name}`, before.length ? ['(baseline invalid)'] : errors, m.expect);

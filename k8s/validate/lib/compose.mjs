@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import Ajv2019 from 'ajv/dist/2019.js';
 import YAML from 'yaml';
+import { validate as dockerfileDiagnostics } from 'dockerfile-utils';
 
 const require = createRequire(import.meta.url);
 
@@ -42,9 +43,17 @@ function dockerfileArgs(text) {
   return new Set([...text.matchAll(/^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)/gm)].map((m) => m[1]));
 }
 
-/** Checks for a Dockerfile used by the compose file (or by CI images). */
+/**
+ * Checks for a Dockerfile used by the compose file: syntax and semantics of every instruction
+ * (dockerfile-utils, the linter of the VS Code Docker language server: unknown instructions and
+ * flags, malformed JSON forms, ports, ...; errors and warnings both fail), then this project's
+ * rules.
+ */
 export function lintDockerfile(file, text = fs.readFileSync(file, 'utf8')) {
   const errors = [];
+  for (const d of dockerfileDiagnostics(text)) {
+    errors.push(`${file}:${d.range.start.line + 1}: ${d.message}`);
+  }
   const stages = [...text.matchAll(/^\s*FROM\s+(\S+)(?:\s+AS\s+(\S+))?/gim)];
   if (stages.length === 0) errors.push(`${file}: no FROM`);
   const finalStage = text.slice(stages.at(-1)?.index ?? 0);
