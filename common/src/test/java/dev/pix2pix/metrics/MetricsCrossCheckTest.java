@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,7 +111,9 @@ class MetricsCrossCheckTest {
         assertEquals(py, parse(java.toJson()));
     }
 
+    /** One script run per pair (seven Python starts): the set-level check above is the fast default. */
     @Test
+    @Tag("slow")
     void perPairMetricsAgreeWithMetricsPy() throws IOException {
         ImageDecoder dec = new ImageDecoder();
         for (Map.Entry<String, FloatImage[]> p : pairs().entrySet()) {
