@@ -11,7 +11,8 @@ stand-in ``torch`` / ``torch._utils`` modules, so the pickle stream uses exactly
 (``collections.OrderedDict``, ``torch._utils._rebuild_tensor_v2``, ``torch.FloatStorage`` ...),
 persistent ids ``('storage', <storage class>, key, 'cpu', numel)`` and opcodes torch produces;
 the zip holds ``archive/data.pkl``, ``.format_version``, ``.storage_alignment``, ``byteorder``,
-``data/<key>`` (64-byte aligned, like torch), ``version`` and ``.data/serialization_id``.
+``data/<key>``, ``version`` and ``.data/serialization_id``, laid out like torch's miniz writer
+(stored, 64-byte aligned data, a data descriptor after each non-empty record).
 
 Each ``NAME.pth`` gets ``NAME.json``:
     {"writer": "...", "state_dicts": {"<key or '' for a bare state dict>":
@@ -27,7 +28,6 @@ import os
 import struct
 import sys
 import types
-import zipfile
 
 # dtype name -> (struct code, storage class, element size)
 DTYPES = {
@@ -312,15 +312,33 @@ def fake_save(obj, path, protocol=2):
 
 
 def write_aligned_zip(path, archive, records):
-    """Stored zip whose entry data start on 64-byte boundaries (torch pads an 'FB' extra field)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
-        for name, data in records:
-            info = zipfile.ZipInfo(archive + "/" + name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_STORED
-            start = zf.fp.tell() + 30 + len(info.filename.encode()) + 4
-            pad = (-start) % 64
-            info.extra = b"FB" + struct.pack("<H", pad) + b"Z" * pad
-            zf.writestr(info, data)
+    """Stored zip laid out like torch's miniz writer: each record's data starts on a 64-byte
+    boundary (an 'FB' extra field pads the local header) and a 16-byte data descriptor (flag bit 3)
+    follows every non-empty record; central directory without extra fields."""
+    import zlib
+    out = bytearray()
+    central = []
+    for name, data in records:
+        n = (archive + "/" + name).encode("utf-8")
+        crc = zlib.crc32(data) & 0xFFFFFFFF
+        start = len(out) + 30 + len(n) + 4
+        pad = (-start) % 64
+        flags = 0x0008 if data else 0
+        header_offset = len(out)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 0, 0, 0x21, crc, len(data), len(data),
+                           len(n), 4 + pad)
+        out += n + b"FB" + struct.pack("<H", pad) + b"Z" * pad + data
+        if data:
+            out += struct.pack("<IIII", 0x08074B50, crc, len(data), len(data))
+        central.append((n, flags, crc, len(data), header_offset))
+    cd_start = len(out)
+    for n, flags, crc, size, offset in central:
+        out += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 0, 0, 0x21, crc, size, size,
+                           len(n), 0, 0, 0, 0, 0, offset) + n
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(out) - cd_start,
+                       cd_start, 0)
+    with open(path, "wb") as f:
+        f.write(out)
 
 
 # --------------------------------------------------------------------------- main

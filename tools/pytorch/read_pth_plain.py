@@ -15,7 +15,8 @@ in the same layout as the sidecars of make_pth_fixture.py ("" = the top-level st
   * every global is on its default allow-list;
   * all records live under one archive folder, the first one is data.pkl, all are stored
     (uncompressed), byteorder is 'little', a version record exists;
-  * every record's data starts at a 64-byte boundary.
+  * every record's data starts at a 64-byte boundary;
+  * with .format_version >= 1, torch's calculated storage offsets (no header reads) are right.
 These checks are a stand-in for the real thing; tools/pytorch/check_against_torch.py --load
 runs the real torch.load where torch is installed.
 """
@@ -144,13 +145,43 @@ def load(path, strict):
             if kind != "storage":
                 raise pickle.UnpicklingError("bad persistent id %r" % (pid,))
             dtype_name, code, size = STORAGES[stype.name]
+            if key not in load_order:
+                load_order.append(key)
             raw = zf.read(prefix + "data/" + key)
             if len(raw) != numel * size:
                 problems.append("data/%s has %d bytes, expected %d" % (key, len(raw), numel * size))
             return Storage(dtype_name, unpack(dtype_name, code, raw))
 
     import io
+    load_order = []
     obj = Restricted(io.BytesIO(data)).load()
+
+    # torch >= 2.5 with .format_version >= 1 may compute storage offsets instead of reading the
+    # local headers (config.load.calculate_storage_offsets, meta loading, TORCH_SERIALIZATION_DEBUG):
+    # storages in load order, the first at its real offset, each next header right after the
+    # previous payload plus a 16-byte data descriptor, data after a 64-byte-aligning extra field.
+    infos_by_name = {i.filename: i for i in infos}
+    fmt = zf.read(prefix + ".format_version") if prefix + ".format_version" in names else None
+    if fmt is not None and fmt >= b"1" and load_order:
+        def data_offset(info):
+            off = info.header_offset
+            n_len, e_len = struct.unpack("<HH", raw_file[off + 26:off + 30])
+            return off + 30 + n_len + e_len
+        current = None
+        for key in load_order:
+            info = infos_by_name[prefix + "data/" + key]
+            if current is None:
+                if key != "0":
+                    problems.append("first storage loaded is %r, torch expects '0'" % key)
+                predicted = data_offset(info)
+            else:
+                name_len = len((prefix + "data/" + key).encode())
+                start = current + 30 + name_len + 4
+                predicted = start + (-start) % 64
+            if predicted != data_offset(info):
+                problems.append("calculated offset of data/%s is %d, real %d" % (key, predicted, data_offset(info)))
+                break
+            current = predicted + info.file_size + (16 if info.file_size > 0 else 0)
     if strict and problems:
         raise SystemExit("read_pth_plain: not torch.load(weights_only=True)-compatible:\n  "
                          + "\n  ".join(problems))

@@ -30,7 +30,9 @@ import java.util.zip.CRC32;
  * persistent ids. The zip has torch's records ({@code data.pkl}, {@code .format_version},
  * {@code .storage_alignment}, {@code byteorder}, {@code data/<n>}, {@code version}), all stored
  * uncompressed, and every record's data starts at a 64-byte boundary (padding in an "FB" extra
- * field, as torch does, so {@code torch.load(f, mmap=True)} works too). Each tensor gets its own
+ * field, as torch does, so {@code torch.load(f, mmap=True)} works too) and, like torch's miniz,
+ * a 16-byte data descriptor follows each non-empty record, so that torch's optional
+ * {@code calculate_storage_offsets} arithmetic finds the storages. Each tensor gets its own
  * storage; no {@code _metadata} attribute is written (torch treats that as version-less modules,
  * which BatchNorm/InstanceNorm handle).
  */
@@ -228,7 +230,7 @@ public final class PthWriter {
     // ------------------------------------------------------------------ zip (stored, 64-byte aligned)
 
     private static final class ZipOut {
-        private record Central(byte[] name, long crc, long size, long offset) {
+        private record Central(byte[] name, short flags, long crc, long size, long offset) {
         }
 
         private final OutputStream out;
@@ -249,11 +251,14 @@ public final class PthWriter {
             crc.update(d.duplicate());
             long start = pos + 30 + n.length + 4;
             int pad = (int) ((ALIGNMENT - start % ALIGNMENT) % ALIGNMENT);
-            if (pos + 30 + n.length + 4 + pad + size > 0xffffffffL || entries.size() >= 0xffff) {
+            if (pos + 30 + n.length + 4 + pad + size + 16 > 0xffffffffL || entries.size() >= 0xffff) {
                 throw new IOException("state dict too large for a non-zip64 archive (over 4 GiB or 65535 records)");
             }
+            // like miniz in torch: a data descriptor follows every non-empty record (flag bit 3);
+            // torch's calculate_storage_offsets relies on exactly 16 bytes between storages
+            short flags = (short) (flags(n) | (size > 0 ? 0x0008 : 0));
             ByteBuffer h = ByteBuffer.allocate(30 + n.length + 4 + pad).order(ByteOrder.LITTLE_ENDIAN);
-            h.putInt(0x04034b50).putShort((short) 20).putShort(flags(n)).putShort((short) 0)
+            h.putInt(0x04034b50).putShort((short) 20).putShort(flags).putShort((short) 0)
                     .putShort((short) 0).putShort((short) 0x21) // 1980-01-01 00:00
                     .putInt((int) crc.getValue()).putInt((int) size).putInt((int) size)
                     .putShort((short) n.length).putShort((short) (4 + pad)).put(n)
@@ -261,16 +266,21 @@ public final class PthWriter {
             for (int i = 0; i < pad; i++) {
                 h.put((byte) 'Z');
             }
-            entries.add(new Central(n, crc.getValue(), size, pos));
+            entries.add(new Central(n, flags, crc.getValue(), size, pos));
             writeFully(h.flip());
             writeFully(d);
+            if (size > 0) {
+                ByteBuffer dd = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+                dd.putInt(0x08074b50).putInt((int) crc.getValue()).putInt((int) size).putInt((int) size);
+                writeFully(dd.flip());
+            }
         }
 
         void finish() throws IOException {
             long cdStart = pos;
             for (Central c : entries) {
                 ByteBuffer h = ByteBuffer.allocate(46 + c.name().length).order(ByteOrder.LITTLE_ENDIAN);
-                h.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort(flags(c.name()))
+                h.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort(c.flags())
                         .putShort((short) 0).putShort((short) 0).putShort((short) 0x21)
                         .putInt((int) c.crc()).putInt((int) c.size()).putInt((int) c.size())
                         .putShort((short) c.name().length).putShort((short) 0).putShort((short) 0)

@@ -102,7 +102,7 @@ class PthWriterTest {
             int data = p + 30 + (b.getShort(p + 26) & 0xffff) + (b.getShort(p + 28) & 0xffff);
             assertEquals(0, data % 64, "record " + seen + " data at " + data);
             assertEquals('F', b.get(p + 30 + (b.getShort(p + 26) & 0xffff)));
-            p = data + size;
+            p = data + size + (size > 0 ? 16 : 0); // data descriptor, like torch's miniz
             seen++;
         }
         assertEquals(names.size(), seen);
@@ -111,6 +111,40 @@ class PthWriterTest {
         b.get(64, pkl);
         assertEquals("\u0080\u0002ccollections\nOrderedDict\n",
                 new String(pkl, StandardCharsets.ISO_8859_1).substring(0, 27));
+    }
+
+    @Test
+    void storageOffsetsFollowTorchsCalculation() throws IOException {
+        // torch (config.load.calculate_storage_offsets / TORCH_SERIALIZATION_DEBUG) finds data/k+1
+        // without reading headers: previous payload end + 16-byte data descriptor, then a local
+        // header whose "FB" extra field pads the data start to 64 bytes
+        StateDict sd = sample();
+        byte[] bytes = PthWriter.toBytes(sd);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        java.util.Map<String, int[]> real = new java.util.HashMap<>(); // name -> {data offset, size}
+        int p = 0;
+        while (b.getInt(p) == 0x04034b50) {
+            int nameLen = b.getShort(p + 26) & 0xffff;
+            String name = new String(bytes, p + 30, nameLen, StandardCharsets.UTF_8);
+            int data = p + 30 + nameLen + (b.getShort(p + 28) & 0xffff);
+            int size = b.getInt(p + 18);
+            real.put(name, new int[] {data, size});
+            p = data + size + (size > 0 ? 16 : 0);
+        }
+        long current = -1;
+        for (int k = 0; k < sd.size(); k++) {
+            String name = "archive/data/" + k;
+            int[] r = real.get(name);
+            long predicted;
+            if (current < 0) {
+                predicted = r[0];
+            } else {
+                long start = current + 30 + name.length() + 4;
+                predicted = start + Math.floorMod(-start, 64L);
+            }
+            assertEquals(r[0], predicted, name);
+            current = predicted + r[1] + (r[1] > 0 ? 16 : 0);
+        }
     }
 
     @Test

@@ -39,6 +39,16 @@ class PythonToolsTest {
     }
 
     @Test
+    void emulatedFixturesHaveTorchsLayout() throws Exception {
+        // proto4.pth is deliberately protocol 4, which torch's weights_only unpickler refuses
+        for (String name : List.of("unet_tiny", "views_dtypes", "checkpoint_wrapped")) {
+            String out = PthTestSupport.runPython(List.of(tools.resolve("read_pth_plain.py").toString(),
+                    PthTestSupport.fixture(name + ".pth").toString(), "--strict"));
+            assertTrue(out.contains("\"problems\": []"), name + ": " + out);
+        }
+    }
+
+    @Test
     void referenceModelsHaveTheReferenceKeysAndParameterCounts() throws Exception {
         String out = PthTestSupport.runPython(List.of(tools.resolve("selftest_no_torch.py").toString()));
         assertTrue(out.contains("selftest ok"), out);
