@@ -103,6 +103,21 @@ public final class Trainer implements AutoCloseable {
         return new Trainer(s, data, outDir, device, null);
     }
 
+    /** A trainer on synthetic data, for benchmarks: drive it with {@link #benchStep}. */
+    public static Trainer forBenchmark(ModelSpec spec, TrainOptions options, Device device) {
+        RunState s = new RunState(spec, options, new DataSpec("aligned", "AtoB", "synthetic"), 1, 0, 0, CodeVersion.get());
+        return new Trainer(s, null, null, device, null);
+    }
+
+    /** One full training iteration (D and G steps) on the given batch; blocks until the losses are read. */
+    public float[] benchStep(float[] input, float[] target, int n) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray acc = scope.zeros(new Shape(lossNames.size()));
+            step(new BatchLoader.Batch(n, input, target), state.options().lr(), d == null, acc);
+            return acc.toFloatArray();
+        }
+    }
+
     /** Latest checkpoint's run state of a folder, if any. */
     public static Optional<RunState> checkpointState(Path outDir) throws IOException {
         Optional<Path> latest = Checkpoints.latest(outDir);

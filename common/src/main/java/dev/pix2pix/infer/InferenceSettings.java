@@ -1,0 +1,23 @@
+package dev.pix2pix.infer;
+
+/**
+ * How a model is run.
+ *
+ * @param renderSize side of the square canvas the network sees (the image's long side is resized to
+ *     it and the rest padded, so aspect is kept); 0 = the size the model was trained at
+ * @param evalMode classic eval mode (running statistics, no dropout) instead of pix2pix's
+ *     test-time mode (per-image statistics, dropout seeded from the item's key)
+ * @param batch images per forward pass
+ * @param seed mixed into every item's dropout seed
+ */
+public record InferenceSettings(int renderSize, boolean evalMode, int batch, long seed) {
+    public InferenceSettings {
+        if (renderSize < 0 || batch < 1) {
+            throw new IllegalArgumentException("render size must be >= 0 and batch >= 1");
+        }
+    }
+
+    public static InferenceSettings defaults() {
+        return new InferenceSettings(0, false, 8, 0);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.pix2pix.infer;
+
+import dev.pix2pix.image.DecodedImage;
+import dev.pix2pix.image.OutputFormat;
+import java.util.Locale;
+
+/**
+ * How outputs are named and encoded: PNG by default, JPEG with a quality, or the input's own
+ * container; 16-bit PNG/TIFF masters only for 16-bit inputs and only on request.
+ *
+ * @param format png | jpeg | same
+ * @param jpegQuality 0..1
+ * @param sixteenBit write 16-bit masters for 16-bit inputs (PNG or TIFF)
+ */
+public record OutputPolicy(String format, float jpegQuality, boolean sixteenBit) {
+    public OutputPolicy {
+        format = format == null ? "png" : format.toLowerCase(Locale.ROOT);
+        if (!format.equals("png") && !format.equals("jpeg") && !format.equals("same")) {
+            throw new IllegalArgumentException("unknown output format '" + format + "' (png|jpeg|same)");
+        }
+        if (jpegQuality <= 0 || jpegQuality > 1) {
+            throw new IllegalArgumentException("jpeg quality must be in (0, 1]");
+        }
+    }
+
+    public static OutputPolicy defaults() {
+        return new OutputPolicy("png", 0.92f, false);
+    }
+
+    /** The container an input's output is written in (known before decoding, from the key). */
+    public OutputFormat.Container container(String inputKey) {
+        switch (format) {
+            case "jpeg":
+                return OutputFormat.Container.JPEG;
+            case "same":
+                String ext = extension(inputKey);
+                if (ext.equals("jpg") || ext.equals("jpeg")) {
+                    return OutputFormat.Container.JPEG;
+                }
+                if (ext.equals("tif") || ext.equals("tiff")) {
+                    return OutputFormat.Container.TIFF;
+                }
+                return OutputFormat.Container.PNG;
+            default:
+                return OutputFormat.Container.PNG;
+        }
+    }
+
+    public OutputFormat formatFor(String inputKey, DecodedImage in) {
+        OutputFormat.Container c = container(inputKey);
+        boolean deep = sixteenBit && in != null && in.bitDepth() == 16 && c != OutputFormat.Container.JPEG;
+        switch (c) {
+            case JPEG:
+                return OutputFormat.jpeg(jpegQuality);
+            case TIFF:
+                return deep ? OutputFormat.tiff16() : OutputFormat.tiff8();
+            default:
+                return deep ? OutputFormat.png16() : OutputFormat.png8();
+        }
+    }
+
+    /** {@code box1/scan7.tif} -> {@code box1/scan7.png}: same path, the output container's extension. */
+    public String outputKey(String inputKey) {
+        String ext;
+        switch (container(inputKey)) {
+            case JPEG:
+                ext = "jpg";
+                break;
+            case TIFF:
+                ext = "tif";
+                break;
+            default:
+                ext = "png";
+        }
+        int slash = inputKey.lastIndexOf('/');
+        int dot = inputKey.lastIndexOf('.');
+        String stem = dot > slash ? inputKey.substring(0, dot) : inputKey;
+        return stem + "." + ext;
+    }
+
+    static String extension(String key) {
+        int slash = key.lastIndexOf('/');
+        int dot = key.lastIndexOf('.');
+        return dot > slash ? key.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
+    }
+}

@@ -1,0 +1,185 @@
+package dev.pix2pix.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.pix2pix.data.LabTensors;
+import dev.pix2pix.image.FloatImage;
+import dev.pix2pix.image.Lab;
+import dev.pix2pix.image.Letterbox;
+import dev.pix2pix.image.Resize;
+import dev.pix2pix.model.ModelInfo;
+import dev.pix2pix.model.ModelSpec;
+import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.nn.Pass;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a generator on images of any size: each image is letterboxed into a square canvas of the
+ * render size (aspect kept by padding), translated, and brought back to its exact size. Colorize
+ * models predict chroma at render size; it is upscaled and combined with the image's own
+ * full-resolution lightness, so no detail of the input is lost.
+ *
+ * <p>Deterministic per item: per-image statistics and dropout masks seeded from the item key make an
+ * image's output independent of the batch it lands in. Thread-confined (one per worker thread).
+ */
+public final class Translator {
+    /** An input image (channels-first, [0,1]) with the key that seeds its test-time noise. */
+    public record Item(String key, FloatImage image) {}
+
+    private final UnetGenerator g;
+    private final ModelInfo info;
+    private final InferenceSettings settings;
+    private final int renderSize;
+
+    public Translator(UnetGenerator g, ModelInfo info, InferenceSettings settings) {
+        this.g = g;
+        this.info = info;
+        this.settings = settings;
+        ModelSpec spec = g.spec();
+        this.renderSize = settings.renderSize() > 0 ? settings.renderSize() : Math.max(info.size(), spec.sizeMultiple());
+        if (renderSize % spec.sizeMultiple() != 0) {
+            throw new IllegalArgumentException("render size " + renderSize + " must be a multiple of "
+                    + spec.sizeMultiple() + " for " + spec.netG());
+        }
+        if (info.colorize() && (spec.inputNc() != 1 || spec.outputNc() != 2)) {
+            throw new IllegalArgumentException("a colorize model must map 1 channel (L) to 2 (ab), this one maps "
+                    + spec.inputNc() + " -> " + spec.outputNc());
+        }
+    }
+
+    public int renderSize() {
+        return renderSize;
+    }
+
+    public int batch() {
+        return settings.batch();
+    }
+
+    public boolean colorize() {
+        return info.colorize();
+    }
+
+    /** The network's input for one image: letterboxed canvas, normalised to [-1, 1]. */
+    public Prepared prepare(Item item) {
+        FloatImage src = item.image();
+        ModelSpec spec = g.spec();
+        FloatImage base;
+        if (info.colorize() || spec.inputNc() == 1) {
+            base = new FloatImage(1, src.height(), src.width(),
+                    info.colorize() ? Lab.lightnessPlane(src) : grayPlane(src));
+        } else {
+            base = src.channels() == 1 ? src.toRgb() : src;
+        }
+        Letterbox.Fitted fitted = Letterbox.square(base, renderSize, Letterbox.Padding.REFLECT);
+        float[] x = fitted.canvas().data().clone();
+        for (int i = 0; i < x.length; i++) {
+            x[i] = info.colorize() ? LabTensors.lToUnit(x[i]) : x[i] * 2f - 1f;
+        }
+        if (!info.colorize() && spec.inputNc() > 3) {
+            throw new IllegalArgumentException("inputs with more than 3 channels are not images");
+        }
+        return new Prepared(item, fitted, x, seedOf(item.key()));
+    }
+
+    /** A prepared canvas, ready for {@link #forward}. */
+    public record Prepared(Item item, Letterbox.Fitted fitted, float[] input, long seed) {}
+
+    /** One forward pass over prepared items (the device part; the rest is CPU work). */
+    public List<float[]> forward(List<Prepared> batch, NDManager parent) {
+        ModelSpec spec = g.spec();
+        int n = batch.size();
+        int plane = renderSize * renderSize;
+        float[] x = new float[n * spec.inputNc() * plane];
+        long[] seeds = new long[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(batch.get(i).input(), 0, x, i * spec.inputNc() * plane, spec.inputNc() * plane);
+            seeds[i] = batch.get(i).seed();
+        }
+        try (NDManager step = parent.newSubManager()) {
+            NDArray in = step.create(x, new Shape(n, spec.inputNc(), renderSize, renderSize));
+            Pass pass = settings.evalMode() ? Pass.eval(step) : Pass.testTime(step, seeds);
+            float[] y = g.forward(in, pass).toFloatArray();
+            List<float[]> out = new ArrayList<>(n);
+            int per = spec.outputNc() * plane;
+            for (int i = 0; i < n; i++) {
+                float[] one = new float[per];
+                System.arraycopy(y, i * per, one, 0, per);
+                out.add(one);
+            }
+            return out;
+        }
+    }
+
+    /** Turns a network output back into an RGB image of the input's exact size. */
+    public FloatImage finish(Prepared p, float[] output) {
+        FloatImage src = p.item().image();
+        int c = g.spec().outputNc();
+        if (info.colorize()) {
+            float[] ab = new float[output.length];
+            for (int i = 0; i < ab.length; i++) {
+                ab[i] = (float) LabTensors.unitToAb(output[i]);
+            }
+            FloatImage chroma = p.fitted().restore(new FloatImage(2, renderSize, renderSize, ab));
+            return Lab.composePreservingL(Lab.lightnessPlane(src), chroma.plane(0), chroma.plane(1), src.height(),
+                    src.width());
+        }
+        float[] unit = new float[output.length];
+        for (int i = 0; i < unit.length; i++) {
+            unit[i] = Math.max(0f, Math.min(1f, (output[i] + 1f) / 2f));
+        }
+        FloatImage restored = p.fitted().restore(new FloatImage(c, renderSize, renderSize, unit)).clamp01();
+        return c == 1 ? restored.toRgb() : restored;
+    }
+
+    /** Convenience: prepare, forward and finish a list of items in batches. */
+    public List<FloatImage> translate(List<Item> items, NDManager manager) {
+        List<FloatImage> out = new ArrayList<>(items.size());
+        for (int from = 0; from < items.size(); from += settings.batch()) {
+            List<Prepared> batch = new ArrayList<>();
+            for (Item it : items.subList(from, Math.min(items.size(), from + settings.batch()))) {
+                batch.add(prepare(it));
+            }
+            List<float[]> ys = forward(batch, manager);
+            for (int i = 0; i < batch.size(); i++) {
+                out.add(finish(batch.get(i), ys.get(i)));
+            }
+        }
+        return out;
+    }
+
+    private static float[] grayPlane(FloatImage src) {
+        if (src.channels() == 1) {
+            return src.data();
+        }
+        int n = src.planeSize();
+        float[] d = src.data();
+        float[] o = new float[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = 0.299f * d[i] + 0.587f * d[n + i] + 0.114f * d[2 * n + i];
+        }
+        return o;
+    }
+
+    /** Stable 64-bit seed of an item key (FNV-1a), mixed with the run's seed. */
+    long seedOf(String key) {
+        long h = 0xcbf29ce484222325L ^ settings.seed();
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** Resizes a [0,1] image, e.g. for thumbnails. */
+    public static FloatImage thumbnail(FloatImage img, int longSide) {
+        double s = (double) longSide / Math.max(img.width(), img.height());
+        if (s >= 1) {
+            return img;
+        }
+        return Resize.area(img, Math.max(1, (int) Math.round(img.width() * s)),
+                Math.max(1, (int) Math.round(img.height() * s)));
+    }
+}

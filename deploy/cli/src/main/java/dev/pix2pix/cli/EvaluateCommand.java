@@ -1,0 +1,67 @@
+package dev.pix2pix.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.pix2pix.data.Direction;
+import dev.pix2pix.data.Layout;
+import dev.pix2pix.data.PairDataset;
+import dev.pix2pix.infer.Evaluator;
+import dev.pix2pix.metrics.MetricsSummary;
+import dev.pix2pix.model.ModelFolder;
+import dev.pix2pix.model.ModelInfo;
+import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.train.Devices;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Metrics of a model on a paired test set (definitions of shared/tools/metrics.py), "
+                + "with a report of the best and worst images by L1 and their error maps.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true)
+    Path model;
+
+    @Option(names = "--data", required = true)
+    Path data;
+
+    @Option(names = "--layout", required = true, description = "aligned|folders|color")
+    String layout;
+
+    @Option(names = "--direction", description = "AtoB|BtoA (default: the model's)")
+    String direction;
+
+    @Option(names = "--report", description = "report folder (default: MODEL/eval)")
+    Path report;
+
+    @Option(names = "--k", defaultValue = "5", description = "best/worst images in the report")
+    int k;
+
+    @Option(names = "--eval-mode", description = "classic eval mode instead of test-time mode")
+    boolean evalMode;
+
+    @Option(names = "--max-images", defaultValue = "0")
+    int maxImages;
+
+    @Option(names = "--device", defaultValue = "auto")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelInfo info = ModelFolder.readInfo(model);
+        String dir = direction != null ? direction : info.direction() != null ? info.direction() : "AtoB";
+        Path out = report != null ? report : model.resolve("eval");
+        ProgressBar bar = new ProgressBar(System.err);
+        try (NDManager m = NDManager.newBaseManager(Devices.select(device));
+                UnetGenerator g = ModelFolder.loadGenerator(model, m)) {
+            PairDataset ds = new PairDataset(data, Layout.parse(layout), Direction.parse(dir), g.spec().inputNc(),
+                    g.spec().outputNc(), info.size(), maxImages, w -> System.err.println("warning: " + w));
+            MetricsSummary s = new Evaluator(g, info, evalMode).run(ds, out, k,
+                    i -> bar.update("evaluate", i, ds.size(), null), m);
+            bar.end();
+            System.out.println(s.toJson());
+            System.err.println("report: " + out.resolve("index.html").toAbsolutePath());
+        }
+        return 0;
+    }
+}

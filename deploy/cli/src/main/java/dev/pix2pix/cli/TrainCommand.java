@@ -1,0 +1,208 @@
+package dev.pix2pix.cli;
+
+import ai.djl.Device;
+import dev.pix2pix.data.Direction;
+import dev.pix2pix.data.Layout;
+import dev.pix2pix.data.PairDataset;
+import dev.pix2pix.model.ModelSpec;
+import dev.pix2pix.train.DataSpec;
+import dev.pix2pix.train.Devices;
+import dev.pix2pix.train.RunState;
+import dev.pix2pix.train.TrainListener;
+import dev.pix2pix.train.TrainOptions;
+import dev.pix2pix.train.Trainer;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a pix2pix model into a model folder (checkpoints every N epochs; Ctrl-C checkpoints and stops).")
+final class TrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Mixin
+    ModelOptions model = new ModelOptions();
+
+    @Option(names = "--data", required = true, description = "training data folder")
+    Path data;
+
+    @Option(names = "--layout", required = true, description = "aligned|folders|color")
+    String layout;
+
+    @Option(names = "--direction", defaultValue = "AtoB", description = "AtoB|BtoA for aligned and folders (default: ${DEFAULT-VALUE})")
+    String direction;
+
+    @Option(names = "--out", required = true, description = "model folder (what --model takes everywhere)")
+    Path out;
+
+    @Option(names = "--epochs", description = "epochs at the initial learning rate (default: 100)")
+    Integer epochs;
+
+    @Option(names = "--epochs-decay", description = "epochs of linear decay to zero (default: 100)")
+    Integer epochsDecay;
+
+    @Option(names = "--pretrain-l1-epochs", defaultValue = "0", description = "L1-only generator epochs before the GAN phase")
+    int pretrain;
+
+    @Option(names = "--batch", defaultValue = "1")
+    int batch;
+
+    @Option(names = "--size", defaultValue = "256", description = "crop size fed to the networks")
+    int size;
+
+    @Option(names = "--load-size", description = "resize before the random crop (default: size * 286/256)")
+    Integer loadSize;
+
+    @Option(names = "--no-flip", description = "no random mirroring")
+    boolean noFlip;
+
+    @Option(names = "--gan", defaultValue = "vanilla", description = "vanilla|lsgan|none")
+    String gan;
+
+    @Option(names = "--lambda-l1", defaultValue = "100")
+    double lambdaL1;
+
+    @Option(names = "--lambda-l2", defaultValue = "0")
+    double lambdaL2;
+
+    @Option(names = "--r1-gamma", defaultValue = "0", description = "R1 penalty on real samples (0 = off)")
+    double r1;
+
+    @Option(names = "--label-smoothing", defaultValue = "0", description = "one-sided: real target 1 - this")
+    double smoothing;
+
+    @Option(names = "--lr", defaultValue = "0.0002")
+    double lr;
+
+    @Option(names = "--beta1", defaultValue = "0.5")
+    double beta1;
+
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--checkpoint-every", defaultValue = "5", description = "epochs between checkpoints")
+    int checkpointEvery;
+
+    @Option(names = "--keep-checkpoints", defaultValue = "2")
+    int keep;
+
+    @Option(names = "--max-images", defaultValue = "0", description = "use at most this many pairs (0 = all)")
+    int maxImages;
+
+    @Option(names = "--device", defaultValue = "auto", description = "cpu|gpu|auto")
+    String device;
+
+    @Option(names = "--resume", description = "continue from the model folder's latest checkpoint")
+    boolean resume;
+
+    @Option(names = "--json", description = "one JSON line per epoch and a final line")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Layout lay = Layout.parse(layout);
+        boolean color = lay == Layout.COLOR;
+        Direction dir = Direction.parse(direction);
+        Device dev = Devices.select(device);
+        TrainOptions options;
+        ModelSpec spec;
+        Optional<RunState> saved = Trainer.checkpointState(out);
+        if (resume) {
+            RunState s = saved.orElseThrow(() -> new IllegalStateException(out + " has no checkpoint to resume from"));
+            ModelSpec asked = model.anyExplicit(cmd.commandLine().getParseResult()) ? model.spec(color ? 1 : 3, color ? 2 : 3) : null;
+            options = Trainer.resumableOptions(s, asked, epochs, epochsDecay);
+            spec = s.spec();
+        } else {
+            if (saved.isPresent()) {
+                throw new IllegalStateException(out + " already holds a run's checkpoints: add --resume, or choose another --out");
+            }
+            spec = model.spec(color ? 1 : 3, color ? 2 : 3);
+            int load = loadSize != null ? loadSize : (int) Math.round(size * 286.0 / 256.0);
+            options = new TrainOptions(epochs == null ? 100 : epochs, epochsDecay == null ? 100 : epochsDecay, pretrain,
+                    batch, size, load, !noFlip, gan, lambdaL1, lambdaL2, r1, smoothing, lr, beta1, seed, checkpointEvery,
+                    keep, maxImages);
+        }
+        PairDataset ds = new PairDataset(data, lay, dir, spec.inputNc(), spec.outputNc(), options.loadSize(),
+                options.maxImages(), w -> System.err.println("warning: " + w));
+        DataSpec dataSpec = new DataSpec(lay.name().toLowerCase(), color ? null : dir.label(), data.toAbsolutePath().toString());
+        ProgressBar bar = new ProgressBar(System.err);
+        Stopper stopper = new Stopper();
+        try (Trainer t = resume ? Trainer.resume(out, options, ds, dev) : Trainer.start(spec, options, dataSpec, ds, out, dev)) {
+            stopper.install();
+            if (!json) {
+                System.err.printf("training %s on %d pairs (%s) for %d epochs on %s%n", spec.netG(), ds.size(), lay,
+                        options.totalEpochs(), dev);
+            }
+            Trainer.Result r = t.run(new TrainListener() {
+                @Override
+                public void progress(Progress p) {
+                    bar.update("epoch " + p.epoch() + "/" + p.totalEpochs(), p.iteration(), p.totalIterations(),
+                            String.format("%.1f img/s eta %s", p.imagesPerSecond(), ProgressBar.eta(p.etaSeconds())));
+                }
+
+                @Override
+                public void epoch(EpochStats e) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("event", "epoch");
+                    line.put("epoch", e.epoch());
+                    line.putAll(e.losses());
+                    line.put("seconds", e.seconds());
+                    if (json) {
+                        System.out.println(Json.line(line));
+                    } else {
+                        bar.end();
+                        System.err.println(Json.line(line));
+                    }
+                }
+            }, stopper::requested);
+            bar.end();
+            Map<String, Object> done = new LinkedHashMap<>();
+            done.put("event", r.outcome() == Trainer.Outcome.COMPLETED ? "done" : "stopped");
+            done.put("epoch", r.epoch());
+            done.put("iteration", r.iteration());
+            done.put("model", out.toAbsolutePath().toString());
+            done.put("checkpoint", r.checkpoint() == null ? null : r.checkpoint().toString());
+            done.put("losses", r.lastLosses());
+            done.put("skipped", ds.skipped().size());
+            System.out.println(json ? Json.line(done) : "model: " + out.toAbsolutePath() + " (" + done.get("event") + ")");
+            return r.outcome() == Trainer.Outcome.COMPLETED ? 0 : 130;
+        } finally {
+            stopper.finished();
+        }
+    }
+
+    /** Ctrl-C / SIGTERM: ask the loop to checkpoint and stop, and let the JVM exit only after that. */
+    static final class Stopper {
+        private volatile boolean requested;
+        private final CountDownLatch done = new CountDownLatch(1);
+        private Thread hook;
+
+        void install() {
+            hook = new Thread(() -> {
+                requested = true;
+                try {
+                    done.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        boolean requested() {
+            return requested;
+        }
+
+        void finished() {
+            done.countDown();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.pix2pix.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.pix2pix.image.DecodeLimits;
+import dev.pix2pix.image.ImageDecoder;
+import dev.pix2pix.image.Provenance;
+import dev.pix2pix.infer.ContactSheet;
+import dev.pix2pix.infer.FolderIO;
+import dev.pix2pix.infer.InferenceSettings;
+import dev.pix2pix.infer.ItemResult;
+import dev.pix2pix.infer.OutputPolicy;
+import dev.pix2pix.infer.TranslatePipeline;
+import dev.pix2pix.infer.Translator;
+import dev.pix2pix.model.CodeVersion;
+import dev.pix2pix.model.ModelFolder;
+import dev.pix2pix.model.ModelInfo;
+import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.train.Devices;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "translate", mixinStandardHelpOptions = true,
+        description = "Translate (or colorize) every image under a folder; outputs keep each input's pixel size "
+                + "and mirror its sub-folders; a contact sheet goes to OUTPUT/_contact/.")
+final class TranslateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "model folder")
+    Path model;
+
+    @Option(names = "--input", required = true, description = "input folder")
+    Path input;
+
+    @Option(names = "--output", required = true, description = "output folder")
+    Path output;
+
+    @Option(names = "--mode", description = "translate|colorize (default: what the model was trained for)")
+    String mode;
+
+    @Option(names = "--eval-mode", description = "classic eval mode (running statistics, no dropout)")
+    boolean evalMode;
+
+    @Option(names = "--render-size", defaultValue = "0", description = "side the network sees (default: the model's size)")
+    int renderSize;
+
+    @Option(names = "--batch", defaultValue = "8")
+    int batch;
+
+    @Option(names = "--format", defaultValue = "png", description = "png|jpeg|same")
+    String format;
+
+    @Option(names = "--jpeg-quality", defaultValue = "0.92")
+    float quality;
+
+    @Option(names = "--sixteen-bit", description = "16-bit PNG/TIFF masters for 16-bit inputs")
+    boolean sixteenBit;
+
+    @Option(names = "--max-pixels", defaultValue = "100000000", description = "refuse images declaring more pixels")
+    long maxPixels;
+
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads per stage (0 = all cores)")
+    int threads;
+
+    @Option(names = "--device", defaultValue = "auto", description = "cpu|gpu|auto")
+    String device;
+
+    @Option(names = "--seed", defaultValue = "0")
+    long seed;
+
+    @Option(names = "--json", description = "a final JSON line with counts")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(input)) {
+            throw new IllegalArgumentException("input folder " + input + " does not exist");
+        }
+        ModelInfo info = ModelFolder.readInfo(model);
+        if (mode != null && !mode.equals(info.colorize() ? "colorize" : "translate")) {
+            throw new IllegalArgumentException("--mode " + mode + " does not fit this model, which was trained to "
+                    + (info.colorize() ? "colorize" : "translate"));
+        }
+        List<String> keys = FolderIO.keys(input);
+        Files.createDirectories(output);
+        ProgressBar bar = new ProgressBar(System.err);
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        try (NDManager m = NDManager.newBaseManager(Devices.select(device));
+                UnetGenerator g = ModelFolder.loadGenerator(model, m)) {
+            Translator tr = new Translator(g, info, new InferenceSettings(renderSize, evalMode, batch, seed));
+            ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels, DecodeLimits.defaults().maxFileBytes(),
+                    DecodeLimits.defaults().grayTolerance()));
+            TranslatePipeline p = new TranslatePipeline(tr, decoder, new OutputPolicy(format, quality, sixteenBit),
+                    Provenance.colorized(model.toAbsolutePath().toString(), CodeVersion.get()), threads);
+            TranslatePipeline.Sink sink = FolderIO.sink(output);
+            ContactSheet sheet = new ContactSheet(sink);
+            List<ItemResult> results = p.run(keys, FolderIO.source(input), sink, new TranslatePipeline.Listener() {
+                @Override
+                public void result(ItemResult r) {
+                    sheet.result(r);
+                    if (r.status() == ItemResult.Status.FAILED) {
+                        failed.incrementAndGet();
+                        System.err.println("error: " + r.input() + ": " + r.error());
+                    }
+                    bar.update("translate", done.incrementAndGet(), keys.size(), null);
+                }
+
+                @Override
+                public void output(String in, String out, dev.pix2pix.image.FloatImage a, dev.pix2pix.image.FloatImage b) {
+                    sheet.output(in, out, a, b);
+                }
+            }, () -> false, m);
+            bar.end();
+            sheet.writeIndex("pix2pix " + (info.colorize() ? "colorization" : "translation") + " of " + input.getFileName());
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("event", "done");
+            summary.put("inputs", keys.size());
+            summary.put("outputs", results.stream().filter(ItemResult::succeeded).count());
+            summary.put("failed", failed.get());
+            summary.put("contactSheet", output.resolve(ContactSheet.DIR).resolve("index.html").toAbsolutePath().toString());
+            System.out.println(json ? Json.line(summary)
+                    : summary.get("outputs") + " outputs, " + failed.get() + " failed: " + output.toAbsolutePath());
+            return failed.get() == 0 ? 0 : 3;
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.pix2pix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pix2pix.testing.TestData;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine commands end to end, in process: train, translate, evaluate, info and their errors. */
+class CliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int code, String out, String err) {
+        List<JsonNode> jsonLines() {
+            return Arrays.stream(out.split("\n")).filter(l -> l.startsWith("{")).map(l -> {
+                try {
+                    return JSON.readTree(l);
+                } catch (Exception e) {
+                    throw new AssertionError(l, e);
+                }
+            }).collect(Collectors.toList());
+        }
+    }
+
+    static synchronized Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void infoPrintsTheReferenceCounts() throws Exception {
+        Run r = run("info");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = r.jsonLines().get(0);
+        assertEquals(54_413_955L, j.get("paramsG").asLong());
+        assertEquals(2_768_705L, j.get("paramsD").asLong());
+        assertEquals(70, j.get("receptiveField").asInt());
+        assertEquals(286, run("info", "--netD", "n_layers", "--n-layers-d", "5").jsonLines().get(0).get("receptiveField").asInt());
+        assertEquals(1, run("info", "--netD", "pixel").jsonLines().get(0).get("receptiveField").asInt());
+    }
+
+    @Test
+    void badArgumentsGiveClearErrors(@TempDir Path tmp) {
+        Run r = run("info", "--norm", "group");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown norm 'group'"), r.err());
+        r = run("train", "--data", tmp.resolve("nope").toString(), "--layout", "aligned", "--out", tmp.resolve("m").toString());
+        assertTrue(r.code() != 0);
+        assertTrue(r.err().contains("does not exist"), r.err());
+        r = run("train", "--data", tmp.toString(), "--layout", "sideways", "--out", tmp.resolve("m").toString());
+        assertTrue(r.err().contains("unknown layout"), r.err());
+        r = run("translate", "--model", tmp.toString(), "--input", tmp.toString(), "--output", tmp.resolve("o").toString());
+        assertTrue(r.err().contains("not a model folder"), r.err());
+    }
+
+    @Test
+    void trainTranslateEvaluateAndResume(@TempDir Path tmp) throws Exception {
+        Path data = TestData.subset("facades/train", 3, tmp.resolve("data"));
+        Files.write(data.resolve("zz_broken.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3});
+        Path model = tmp.resolve("model");
+        String[] common = {"train", "--data", data.toString(), "--layout", "aligned", "--direction", "BtoA", "--out",
+            model.toString(), "--netG", "unet_64", "--ngf", "8", "--ndf", "8", "--size", "64", "--load-size", "72",
+            "--device", "cpu", "--json"};
+        Run r = run(concat(common, "--epochs", "1", "--epochs-decay", "1", "--checkpoint-every", "1"));
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> lines = r.jsonLines();
+        assertEquals(3, lines.size(), r.out());
+        assertEquals("epoch", lines.get(0).get("event").asText());
+        assertEquals(1, lines.get(0).get("epoch").asInt());
+        for (String k : List.of("G_GAN", "G_L1", "D_real", "D_fake", "seconds")) {
+            assertTrue(lines.get(0).has(k), k);
+        }
+        assertEquals("done", lines.get(2).get("event").asText());
+        assertEquals(1, lines.get(2).get("skipped").asInt(), "the broken file is skipped");
+        assertTrue(r.err().contains("zz_broken.jpg"), "and named: " + r.err());
+
+        // a second train into the same folder without --resume is refused; with it, the run is extended
+        Run again = run(concat(common, "--epochs", "1", "--epochs-decay", "1"));
+        assertTrue(again.err().contains("--resume"), again.err());
+        Run resumed = run(concat(common, "--resume", "--epochs", "2"));
+        assertEquals(0, resumed.code(), resumed.err());
+        List<JsonNode> more = resumed.jsonLines();
+        assertEquals(3, more.get(0).get("epoch").asInt(), "continues after the 2 epochs already done");
+        Run wrongArch = run(concat(common, "--resume", "--norm", "instance"));
+        assertEquals(2, wrongArch.code());
+        assertTrue(wrongArch.err().contains("architecture differs"), wrongArch.err());
+
+        // translate: sizes preserved, sub-folders mirrored, the corrupt file reported by name
+        Path in = tmp.resolve("in");
+        Files.createDirectories(in.resolve("box1"));
+        BufferedImage odd = new BufferedImage(123, 77, BufferedImage.TYPE_INT_RGB);
+        ImageIO.write(odd, "jpg", in.resolve("box1/scan7.jpg").toFile());
+        Files.copy(data.resolve(Files.list(data).filter(p -> p.toString().endsWith(".jpg") && !p.toString().contains("zz"))
+                .sorted().findFirst().orElseThrow().getFileName()), in.resolve("facade.jpg"));
+        Files.write(in.resolve("bad.png"), new byte[] {1, 2, 3});
+        Path out = tmp.resolve("out");
+        Run t = run("translate", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
+                "--device", "cpu", "--json");
+        assertEquals(3, t.code(), "non-zero when an input failed: " + t.err());
+        assertTrue(t.err().contains("bad.png"), t.err());
+        BufferedImage o = ImageIO.read(out.resolve("box1/scan7.png").toFile());
+        assertEquals(123, o.getWidth());
+        assertEquals(77, o.getHeight());
+        BufferedImage f = ImageIO.read(out.resolve("facade.png").toFile());
+        assertEquals(512, f.getWidth());
+        assertTrue(Files.exists(out.resolve("_contact/index.html")));
+        JsonNode summary = t.jsonLines().get(0);
+        assertEquals(2, summary.get("outputs").asInt());
+        assertEquals(1, summary.get("failed").asInt());
+
+        // evaluate: one JSON line with metrics.py's keys and a report
+        Run e = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--layout", "aligned",
+                "--device", "cpu", "--k", "1");
+        assertEquals(0, e.code(), e.err());
+        JsonNode m = e.jsonLines().get(0);
+        for (String k : List.of("count", "L1", "PSNR", "SSIM", "labHistIntersection", "colorfulnessFake", "colorfulnessReal")) {
+            assertTrue(m.has(k), k + " in " + m);
+        }
+        assertEquals(3, m.get("count").asInt());
+        assertTrue(Files.exists(model.resolve("eval/index.html")));
+        assertTrue(Files.list(model.resolve("eval/error")).count() >= 1);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
