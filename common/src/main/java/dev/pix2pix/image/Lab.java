@@ -50,6 +50,20 @@ public final class Lab {
         fromLinear(linearize(r), linearize(g), linearize(b), out);
     }
 
+    /** Allocating convenience form of {@link #fromRgb(double, double, double, double[])}: {L, a, b}. */
+    public static double[] fromRgb(double r, double g, double b) {
+        double[] out = new double[3];
+        fromRgb(r, g, b, out);
+        return out;
+    }
+
+    /** Allocating convenience form of {@link #labToRgbPreservingL(double, double, double, double[])}: {r, g, b}. */
+    public static double[] labToRgbPreservingL(double l, double a, double b) {
+        double[] out = new double[3];
+        labToRgbPreservingL(l, a, b, out);
+        return out;
+    }
+
     /** Lab of an 8-bit sRGB triple (table lookup for the companding). */
     public static void fromRgb8(int r, int g, int b, double[] out) {
         fromLinear(LIN8[r], LIN8[g], LIN8[b], out);

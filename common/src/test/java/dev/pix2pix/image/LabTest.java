@@ -76,6 +76,8 @@ class LabTest {
         Lab.fromRgb(kept[0], kept[1], kept[2], keptLab);
         assertTrue(Math.abs(lab[0] - l) > 1, "clipping shifts L (" + lab[0] + ")");
         assertEquals(l, keptLab[0], 1e-3);
+        assertEquals(l, Lab.fromRgb(kept[0], kept[1], kept[2])[0], 1e-3);
+        assertEquals(kept[2], Lab.labToRgbPreservingL(l, a, b)[2], 0);
     }
 
     private static double clamp(double v) {
