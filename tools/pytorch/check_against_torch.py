@@ -30,7 +30,9 @@ side writes. Run on a machine with torch (any version >= 1.6; CPU is fine, --dev
          [--java-output FILE.bin] [--tol 1e-4]
 
    Checks: torch.load(weights_only=True) (the torch>=2.6 default) gives an OrderedDict of
-   tensors; torch.load(mmap=True) works (torch >= 2.1; needs the 64-byte aligned records);
+   tensors (loaded with TORCH_SERIALIZATION_DEBUG=1, so torch >= 2.5 also asserts its calculated
+   storage offsets); torch.load(mmap=True) works (torch >= 2.1; needs the 64-byte aligned
+   records), also with config.load.calculate_storage_offsets=True (torch >= 2.5);
    load_state_dict(strict=True) into the model described by manifest.json succeeds; every tensor
    equals the one in OUT_DIR/latest_net_<net>.pth (exact, when the Java file is a round trip of
    it) and the model loaded from FILE.pth reproduces <net>_output.bin within --tol.
@@ -184,6 +186,9 @@ def torch_load(path, **kw):
 
 def cmd_verify(a):
     deterministic("cpu")
+    # torch >= 2.5: while loading, also compute the storage offsets the way
+    # config.load.calculate_storage_offsets does and assert they equal the real ones
+    os.environ["TORCH_SERIALIZATION_DEBUG"] = "1"
     with open(os.path.join(a.out_dir, "manifest.json")) as f:
         manifest = json.load(f)
     cfg = manifest["config"]
@@ -209,6 +214,20 @@ def cmd_verify(a):
             check(all(torch.equal(mm[k], sd[k]) for k in sd), "torch.load(mmap=True) gives the same tensors")
     except Exception as e:  # noqa: BLE001
         check(False, "torch.load(mmap=True): %s" % e)
+
+    try:
+        from torch.utils.serialization import config as ser_config
+        ser_config.load.calculate_storage_offsets = True
+        try:
+            calc = torch_load(a.pth, mmap=True, weights_only=True)
+            check(calc is not None and all(torch.equal(calc[k], sd[k]) for k in sd),
+                  "mmap load with calculate_storage_offsets=True gives the same tensors")
+        finally:
+            ser_config.load.calculate_storage_offsets = False
+    except (ImportError, AttributeError):
+        print("SKIP calculate_storage_offsets (torch %s)" % torch.__version__)
+    except Exception as e:  # noqa: BLE001
+        check(False, "mmap load with calculate_storage_offsets=True: %s" % e)
 
     ref = torch.load(os.path.join(a.out_dir, info["pth"]), map_location="cpu")
     check(list(sd.keys()) == list(ref.keys()), "same keys in the same order as %s" % info["pth"])

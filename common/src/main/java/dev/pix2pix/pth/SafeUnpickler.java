@@ -104,7 +104,7 @@ final class SafeUnpickler {
         } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
             throw new PthFormatException("truncated or corrupt pickle (data.pkl) near byte "
                     + in.position(), e);
-        } catch (IllegalArgumentException | ArithmeticException e) {
+        } catch (IllegalArgumentException | ArithmeticException | NullPointerException e) {
             throw new PthFormatException("malformed pickle (data.pkl) near byte " + in.position()
                     + ": " + e.getMessage(), e);
         } catch (ClassCastException e) {
@@ -437,7 +437,7 @@ final class SafeUnpickler {
                     + " re-save with torch>=1.6");
         }
         String key = asString(t.get(2));
-        if (key == null || !t.get(4).getClass().equals(Long.class)) {
+        if (key == null || !(t.get(4) instanceof Long)) {
             throw new PthFormatException("malformed storage persistent id " + describe(pid));
         }
         long numel = (Long) t.get(4);
