@@ -90,7 +90,7 @@ public final class LocalKafka implements AutoCloseable {
                         log, Duration.ofSeconds(60));
             }
             ServerProcess server = ServerProcess.start("kafka", "kafka", dir,
-                    List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                    List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
                             "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties")),
                     "kafka.Kafka", List.of(config.toString()), log,
                     detached ? ServerProcess.Lifetime.DETACHED : ServerProcess.Lifetime.TIED);

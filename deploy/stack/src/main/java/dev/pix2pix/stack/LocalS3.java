@@ -32,6 +32,9 @@ public final class LocalS3 implements AutoCloseable {
         }
     }
 
+    /** Region to sign requests with; S3Proxy accepts any. */
+    public static final String REGION = "us-east-1";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final int START_ATTEMPTS = 3;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -91,7 +94,7 @@ public final class LocalS3 implements AutoCloseable {
                     ""));
             Files.writeString(dir.resolve("logback.xml"), LOGBACK);
             ServerProcess server = ServerProcess.start("s3proxy", "s3proxy", dir,
-                    List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                    List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
                             "-Dlogback.configurationFile=" + dir.resolve("logback.xml")),
                     "org.gaul.s3proxy.Main", List.of("--properties", props.toString()),
                     dir.resolve("s3proxy.log"),
@@ -148,9 +151,8 @@ public final class LocalS3 implements AutoCloseable {
         return secretKey;
     }
 
-    /** Region to sign requests with; S3Proxy accepts any. */
     public String region() {
-        return "us-east-1";
+        return REGION;
     }
 
     /** Where buckets live on disk: one folder per bucket, one file per object. */

@@ -55,8 +55,9 @@ public final class LocalStack {
     }
 
     /**
-     * Starts Kafka and S3Proxy (detached) unless a stack recorded in {@code dir} still runs, in which
-     * case that one is returned unchanged. Blocks until both answer requests.
+     * Starts Kafka and S3Proxy (detached) and records them in {@code dir/stack.json}. A server of the
+     * recorded stack that still runs is kept (so a second up changes nothing); one that died is
+     * started again with the same port (if free) and credentials. Blocks until both answer requests.
      */
     public static StackInfo up(Path dir) {
         return locked(dir, () -> {
@@ -64,29 +65,52 @@ public final class LocalStack {
             if (current.isPresent() && current.get().serversRunning()) {
                 return current.get();
             }
-            // Half-dead stack (e.g. one server crashed): stop what is left and start both afresh.
-            current.ifPresent(LocalStack::stopAll);
             StackInfo previous = current.or(() -> readFile(dir.resolve(LAST_STATE_FILE))).orElse(null);
+            Optional<StackProcess> keptKafka = current.flatMap(c -> c.process(StackInfo.KAFKA))
+                    .filter(StackProcess::running);
+            Optional<StackProcess> keptS3 = current.flatMap(c -> c.process(StackInfo.S3PROXY))
+                    .filter(StackProcess::running);
 
-            LocalKafka kafka = LocalKafka.start(dir.resolve("kafka"), new LocalKafka.Settings(
-                    previous == null ? 0 : previous.kafkaPort(),
-                    previous == null ? 0 : previous.kafkaControllerPort(), true));
-            LocalS3 s3;
-            try {
-                s3 = LocalS3.start(dir.resolve("s3"), new LocalS3.Settings(
-                        previous == null ? 0 : FreePorts.preferOrPick(previous.s3Port()),
-                        previous == null ? null : previous.accessKey(),
-                        previous == null ? null : previous.secretKey(), true));
-            } catch (RuntimeException e) {
-                kafka.close();
-                throw e;
+            LocalKafka kafka = null;
+            if (keptKafka.isEmpty()) {
+                kafka = LocalKafka.start(dir.resolve("kafka"), new LocalKafka.Settings(
+                        previous == null ? 0 : previous.kafkaPort(),
+                        previous == null ? 0 : previous.kafkaControllerPort(), true));
             }
-            StackInfo info = new StackInfo(kafka.bootstrapServers(), s3.endpoint(), s3.accessKey(),
-                    s3.secretKey(), s3.region(), kafka.port(), kafka.controllerPort(), s3.port(),
-                    List.of(new StackProcess(StackInfo.KAFKA, kafka.pid(), kafka.startedAt().toString(),
-                                    kafka.logFile().toString()),
-                            new StackProcess(StackInfo.S3PROXY, s3.pid(), s3.startedAt().toString(),
-                                    s3.logFile().toString())));
+            LocalS3 s3 = null;
+            if (keptS3.isEmpty()) {
+                try {
+                    s3 = LocalS3.start(dir.resolve("s3"), new LocalS3.Settings(
+                            previous == null ? 0 : FreePorts.preferOrPick(previous.s3Port()),
+                            previous == null ? null : previous.accessKey(),
+                            previous == null ? null : previous.secretKey(), true));
+                } catch (RuntimeException e) {
+                    if (kafka != null) {
+                        kafka.close();
+                    }
+                    throw e;
+                }
+            }
+            List<StackProcess> processes = new ArrayList<>();
+            processes.add(kafka == null ? keptKafka.get() : new StackProcess(StackInfo.KAFKA, kafka.pid(),
+                    kafka.startedAt().toString(), kafka.logFile().toString()));
+            processes.add(s3 == null ? keptS3.get() : new StackProcess(StackInfo.S3PROXY, s3.pid(),
+                    s3.startedAt().toString(), s3.logFile().toString()));
+            // workers recorded earlier stay recorded while they run
+            current.ifPresent(c -> c.processes().stream()
+                    .filter(p -> !p.name().equals(StackInfo.KAFKA) && !p.name().equals(StackInfo.S3PROXY))
+                    .filter(StackProcess::running)
+                    .forEach(processes::add));
+            StackInfo info = new StackInfo(
+                    kafka == null ? previous.bootstrapServers() : kafka.bootstrapServers(),
+                    s3 == null ? previous.s3Endpoint() : s3.endpoint(),
+                    s3 == null ? previous.accessKey() : s3.accessKey(),
+                    s3 == null ? previous.secretKey() : s3.secretKey(),
+                    LocalS3.REGION,
+                    kafka == null ? previous.kafkaPort() : kafka.port(),
+                    kafka == null ? previous.kafkaControllerPort() : kafka.controllerPort(),
+                    s3 == null ? previous.s3Port() : s3.port(),
+                    processes);
             write(dir.resolve(STATE_FILE), info);
             return info;
         });

@@ -80,7 +80,7 @@ final class ServerProcess implements AutoCloseable {
     /** Runs a short-lived tool (e.g. Kafka's StorageTool) to completion; output goes to {@code log}. */
     static void runTool(String name, String runtime, Path workDir, String mainClass, List<String> args,
                         Path log, Duration timeout) {
-        List<String> cmd = new ArrayList<>(javaCommand(runtime, workDir, List.of("-Xmx256m", "-XX:+UseSerialGC")));
+        List<String> cmd = new ArrayList<>(javaCommand(runtime, workDir, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")));
         cmd.add(ChildMain.class.getName());
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         cmd.add(mainClass);
