@@ -6,7 +6,8 @@
 //       (a render error fails), validates every rendered object against its
 //       real schema (unknown kinds and unknown fields fail), runs the
 //       cross-object checks of lib/policy.mjs, validates the compose file and
-//       lints the Dockerfiles it builds.
+//       lints the Dockerfiles it builds (and runs `docker compose config -q`
+//       too when a compose CLI is installed; it needs no Docker daemon).
 //
 //   node validate.mjs --self-test [same options]
 //       Proves the validation can fail: renders the builds named in
@@ -22,7 +23,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { loadRegistry, CLUSTER_SCOPED } from './lib/registry.mjs';
@@ -123,6 +124,15 @@ function composeChecks(file) {
   return { errors, dockerfiles: [...dockerfiles] };
 }
 
+/** `docker compose` (v2 plugin) or `docker-compose` (v1), if installed: `config` needs no daemon. */
+function composeCli() {
+  for (const cli of [['docker', 'compose'], ['docker-compose']]) {
+    const r = spawnSync(cli[0], [...cli.slice(1), 'version'], { encoding: 'utf8' });
+    if (r.status === 0) return cli;
+  }
+  return null;
+}
+
 /** The compose one-shot `kafka-init` must create each KafkaTopic of k8s/base with its partitions. */
 function composeTopicsMatch(compose, baseObjs) {
   const errors = [];
@@ -183,6 +193,14 @@ async function runAll(opts) {
   if (fs.existsSync(opts.compose)) {
     const { errors, dockerfiles } = composeChecks(opts.compose);
     report(errors.length === 0, `${path.relative(path.resolve(opts.root, '..'), opts.compose)} (+ ${dockerfiles.length} Dockerfiles)`, errors);
+    const cli = composeCli();
+    if (cli) {
+      const args = [...cli.slice(1), '-f', opts.compose, '--profile', 'gpu', 'config', '-q'];
+      const r = spawnSync(cli[0], args, { encoding: 'utf8' });
+      report(r.status === 0, `${cli.join(' ')} config -q accepts the compose file (all profiles)`, [(r.stderr || r.stdout || '').trim()]);
+    } else {
+      console.log('SKIP  docker compose config: neither `docker compose` nor `docker-compose` is installed');
+    }
     const topicErrors = composeTopicsMatch(loadCompose(opts.compose), rendered.get('base') ?? []);
     report(topicErrors.length === 0, 'docker-compose kafka-init creates the topics of k8s/base with the same partitions', topicErrors);
   } else {
