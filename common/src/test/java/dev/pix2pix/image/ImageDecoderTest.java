@@ -1,5 +1,7 @@
 package dev.pix2pix.image;
 
+import dev.pix2pix.testing.HostileFiles;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -116,14 +118,7 @@ class ImageDecoderTest {
 
     @Test
     void hugeDeclaredPngIsRejectedBeforeDecoding() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(100_000).putInt(100_000).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0);
-        chunk(out, "IHDR", ihdr.array());
-        chunk(out, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01});
-        chunk(out, "IEND", new byte[0]);
-        assertEquals(Reason.TOO_LARGE, reasonFor(out.toByteArray(), "bomb.png"));
+        assertEquals(Reason.TOO_LARGE, reasonFor(HostileFiles.bombPng(), "bomb.png"));
     }
 
     @Test
@@ -147,19 +142,7 @@ class ImageDecoderTest {
 
     @Test
     void cmykJpegIsRejected() throws IOException {
-        // ImageIO writes a 4-band Raster as a 4-component (Adobe) JPEG, the layout CMYK files have
-        WritableRaster r = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 16, 16, 4, null);
-        Random rnd = new Random(5);
-        for (int y = 0; y < 16; y++) for (int x = 0; x < 16; x++) for (int c = 0; c < 4; c++) r.setSample(x, y, c, rnd.nextInt(256));
-        ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (var ios = ImageIO.createImageOutputStream(out)) {
-            w.setOutput(ios);
-            w.write(null, new IIOImage(r, null, null), null);
-        } finally {
-            w.dispose();
-        }
-        assertEquals(Reason.CMYK, reasonFor(out.toByteArray(), "cmyk.jpg"));
+        assertEquals(Reason.CMYK, reasonFor(HostileFiles.cmykJpeg(), "cmyk.jpg"));
     }
 
     @Test
@@ -291,36 +274,11 @@ class ImageDecoderTest {
     // --- crafting helpers ---
 
     static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
-        byte[] t = type.getBytes(StandardCharsets.ISO_8859_1);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        out.writeBytes(t);
-        out.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data);
-        out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        HostileFiles.pngChunk(out, type, data);
     }
 
-    /** Inserts an APP1 Exif segment (big-endian TIFF, IFD0 with only the orientation tag) after SOI. */
     static byte[] withExifOrientation(byte[] jpeg, int orientation) {
-        ByteBuffer tiff = ByteBuffer.allocate(26);
-        tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8);
-        tiff.putShort((short) 1);
-        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
-        tiff.putInt(0);
-        byte[] payload = tiff.array();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0xff);
-        out.write(0xd8);
-        out.write(0xff);
-        out.write(0xe1);
-        int len = 2 + 6 + payload.length;
-        out.write(len >> 8);
-        out.write(len & 0xff);
-        out.writeBytes("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(payload);
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
+        return HostileFiles.withExifOrientation(jpeg, orientation);
     }
 
     static int indexOf(byte[] hay, byte[] needle) {
