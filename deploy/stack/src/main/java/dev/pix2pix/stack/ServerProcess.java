@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -229,10 +228,6 @@ final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(cannot read log: " + e + ")";
         }
-    }
-
-    static Optional<ProcessHandle> handle(long pid) {
-        return ProcessHandle.of(pid);
     }
 
     private static void sleep(long ms) {

@@ -34,7 +34,8 @@ class LocalStackIT {
         StackInfo info = LocalStack.up(dir);
         assertEquals(2, info.pids().size());
         assertTrue(info.serversRunning());
-        assertTrue(Files.exists(dir.resolve(LocalStack.STATE_FILE)));
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                Files.getPosixFilePermissions(dir.resolve(LocalStack.STATE_FILE)), "stack.json holds the secret key");
         assertEquals(Optional.of(info), LocalStack.read(dir));
         try (Admin admin = Admin.create(java.util.Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, info.bootstrapServers()))) {
