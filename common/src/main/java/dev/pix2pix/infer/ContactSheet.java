@@ -41,8 +41,8 @@ public final class ContactSheet implements TranslatePipeline.Listener {
 
     @Override
     public void output(String inputKey, String outputKey, FloatImage input, FloatImage output) {
-        String before = DIR + "/thumbs/" + outputKey + ".before.jpg";
-        String after = DIR + "/thumbs/" + outputKey + ".after.jpg";
+        String before = thumb(outputKey, "before");
+        String after = thumb(outputKey, "after");
         try {
             FloatImage in = Translator.thumbnail(input.channels() == 1 ? input.toRgb() : input, THUMB);
             sink.write(before, ImageWriter.write(in, OutputFormat.jpeg(0.85f), Map.of(), null), "image/jpeg");
@@ -60,16 +60,47 @@ public final class ContactSheet implements TranslatePipeline.Listener {
 
     /** Writes {@code _contact/index.html}; links are relative to the output prefix. */
     public void writeIndex(String title) throws IOException {
+        List<String[]> sorted;
+        synchronized (rows) {
+            sorted = new ArrayList<>(rows);
+        }
+        List<ItemResult> failed;
+        synchronized (failures) {
+            failed = new ArrayList<>(failures);
+        }
+        sink.write(DIR + "/index.html", html(title, sorted, failed), "text/html");
+    }
+
+    /**
+     * Writes {@code _contact/index.html} from results gathered elsewhere (e.g. the manifest of a
+     * sharded job, whose thumbnails several workers wrote): written and existing outputs link their
+     * thumbnails at the paths {@link #output} uses, failures are listed.
+     */
+    public static void writeIndex(TranslatePipeline.Sink sink, String title, List<ItemResult> results)
+            throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        List<ItemResult> failed = new ArrayList<>();
+        for (ItemResult r : results) {
+            if (r.status() == ItemResult.Status.FAILED) {
+                failed.add(r);
+            } else {
+                rows.add(new String[] {r.input(), r.output(), thumb(r.output(), "before"), thumb(r.output(), "after")});
+            }
+        }
+        sink.write(DIR + "/index.html", html(title, rows, failed), "text/html");
+    }
+
+    private static String thumb(String outputKey, String side) {
+        return DIR + "/thumbs/" + outputKey + "." + side + ".jpg";
+    }
+
+    private static byte[] html(String title, List<String[]> sorted, List<ItemResult> failures) {
         StringBuilder h = new StringBuilder();
         h.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title><style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}"
                         + "td{padding:4px;border-bottom:1px solid #ddd;vertical-align:top}img{max-width:192px}"
                         + ".err{color:#a00}</style></head><body><h1>")
                 .append(esc(title)).append("</h1>");
-        List<String[]> sorted;
-        synchronized (rows) {
-            sorted = new ArrayList<>(rows);
-        }
         sorted.sort(Comparator.comparing(r -> r[0]));
         h.append("<p>").append(sorted.size()).append(" outputs, ").append(failures.size()).append(" failed</p>");
         h.append("<table><tr><th>input</th><th>before</th><th>after</th></tr>");
@@ -82,16 +113,14 @@ public final class ContactSheet implements TranslatePipeline.Listener {
         h.append("</table>");
         if (!failures.isEmpty()) {
             h.append("<h2>Failed</h2><ul>");
-            synchronized (failures) {
-                for (ItemResult f : failures) {
-                    h.append("<li class=\"err\">").append(esc(f.input())).append(": ").append(esc(f.reason()))
-                            .append(" &mdash; ").append(esc(f.error())).append("</li>");
-                }
+            for (ItemResult f : failures) {
+                h.append("<li class=\"err\">").append(esc(f.input())).append(": ").append(esc(f.reason()))
+                        .append(" &mdash; ").append(esc(f.error())).append("</li>");
             }
             h.append("</ul>");
         }
         h.append("</body></html>\n");
-        sink.write(DIR + "/index.html", h.toString().getBytes(StandardCharsets.UTF_8), "text/html");
+        return h.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     static String esc(String s) {

@@ -20,6 +20,8 @@ public record Topics(String trainJobs, String translateJobs, String translateSha
     public static final String TRAIN_JOBS = "pix2pix.train.jobs";
     public static final String TRANSLATE_JOBS = "pix2pix.translate.jobs";
     public static final String TRANSLATE_SHARDS = "pix2pix.translate.shards";
+    /** Internal: "shard done" notes of worker-infer, keyed by jobId so one consumer finalizes a job. */
+    public static final String TRANSLATE_DONE = "pix2pix.translate.done";
     public static final String EVENTS = "pix2pix.events";
     public static final String CONTROL = "pix2pix.control";
     public static final String DLQ = "pix2pix.dlq";
