@@ -52,6 +52,10 @@ final class StoreErrors {
         return StoreException.Kind.OTHER;
     }
 
+    private static boolean isCode(Exception e, String code) {
+        return e instanceof ErrorResponseException ere && code.equals(ere.errorResponse().code());
+    }
+
     static StoreException wrap(String operation, S3Uri uri, String endpoint, Exception e, int attempts) {
         StoreException.Kind kind = kindOf(e);
         StringBuilder msg = new StringBuilder().append(operation).append(' ').append(uri).append(": ");
@@ -64,8 +68,8 @@ final class StoreErrors {
             msg.append(e.getClass().getSimpleName()).append(": ").append(e.getMessage());
         }
         switch (kind) {
-            case NOT_FOUND -> msg.append(uri.key().isEmpty() ? " - bucket " + uri.bucket() + " does not exist"
-                    : " - no such object (or bucket " + uri.bucket() + " does not exist)");
+            case NOT_FOUND -> msg.append(uri.key().isEmpty() || isCode(e, "NoSuchBucket")
+                    ? " - bucket " + uri.bucket() + " does not exist" : " - no such object");
             case ACCESS_DENIED -> msg.append(" - check the access key / secret key and the permissions on bucket ")
                     .append(uri.bucket()).append(" at ").append(endpoint);
             case TRANSIENT -> msg.append(" - still failing after ").append(attempts).append(" attempt(s) against ")
