@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         description = "pix2pix image-to-image translation: train, translate, evaluate and benchmark models, "
                 + "and run jobs on the Kafka/S3 workers.",
         subcommands = {InfoCommand.class, TrainCommand.class, TranslateCommand.class, EvaluateCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, StackCommand.class, UploadCommand.class, DownloadCommand.class, SubmitCommand.class,
+            WatchCommand.class, JobsCommand.class, CancelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

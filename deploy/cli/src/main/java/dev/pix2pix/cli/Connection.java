@@ -1,0 +1,135 @@
+package dev.pix2pix.cli;
+
+import dev.pix2pix.msg.Topics;
+import dev.pix2pix.stack.LocalStack;
+import dev.pix2pix.stack.StackInfo;
+import dev.pix2pix.store.StoreConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import picocli.CommandLine.Option;
+
+/**
+ * Where Kafka and S3 are, for every job command: a flag, else its environment variable, else the
+ * running local stack ({@code stack.json} in the stack's state directory, see {@code pix2pix stack up}).
+ */
+public final class Connection {
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS; default: the local stack's)")
+    String bootstrapServers;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "S3 endpoint, e.g. http://127.0.0.1:9000 (env PIX2PIX_S3_ENDPOINT; default: the local stack's)")
+    String s3Endpoint;
+
+    @Option(names = "--s3-access-key", paramLabel = "KEY",
+            description = "S3 access key (env PIX2PIX_S3_ACCESS_KEY; default: the local stack's)")
+    String s3AccessKey;
+
+    @Option(names = "--s3-secret-key", paramLabel = "KEY",
+            description = "S3 secret key (env PIX2PIX_S3_SECRET_KEY; default: the local stack's)")
+    String s3SecretKey;
+
+    @Option(names = "--stack-dir", paramLabel = "DIR",
+            description = "state directory of the local stack to read defaults from (default: $PIX2PIX_STATE_DIR "
+                    + "or ~/.local/state/pix2pix)")
+    Path stackDir;
+
+    /** Environment lookup; replaced in tests. */
+    Function<String, String> env = System::getenv;
+
+    private Optional<StackInfo> stack;
+
+    public Connection() {}
+
+    /** Explicit settings (the demo and tests); null values fall back like missing flags. */
+    public static Connection of(String bootstrapServers, String endpoint, String accessKey, String secretKey) {
+        Connection c = new Connection();
+        c.bootstrapServers = bootstrapServers;
+        c.s3Endpoint = endpoint;
+        c.s3AccessKey = accessKey;
+        c.s3SecretKey = secretKey;
+        c.env = k -> null;
+        return c;
+    }
+
+    /** Everything from the stack recorded in {@code dir}. */
+    public static Connection ofStack(Path dir) {
+        Connection c = new Connection();
+        c.stackDir = dir;
+        c.env = k -> null;
+        return c;
+    }
+
+    public String bootstrapServers() {
+        return pick(bootstrapServers, "KAFKA_BOOTSTRAP_SERVERS", StackInfo::bootstrapServers, "Kafka",
+                "--bootstrap-servers");
+    }
+
+    public StoreConfig store() {
+        String endpoint = pick(s3Endpoint, "PIX2PIX_S3_ENDPOINT", StackInfo::s3Endpoint, "the S3 endpoint", "--s3-endpoint");
+        String access = pick(s3AccessKey, "PIX2PIX_S3_ACCESS_KEY", StackInfo::accessKey, "the S3 access key",
+                "--s3-access-key");
+        String secret = pick(s3SecretKey, "PIX2PIX_S3_SECRET_KEY", StackInfo::secretKey, "the S3 secret key",
+                "--s3-secret-key");
+        String region = env.apply("PIX2PIX_S3_REGION");
+        if (region == null || region.isBlank()) {
+            region = localStack().map(StackInfo::region).orElse(null);
+        }
+        return new StoreConfig(endpoint, access, secret, region, null, StoreConfig.Retry.DEFAULT);
+    }
+
+    /** Topic names: the defaults, each overridable like the workers' (env PIX2PIX_TOPICS_*). */
+    public Topics topics() {
+        Topics d = Topics.DEFAULTS;
+        return new Topics(
+                orDefault("PIX2PIX_TOPICS_TRAIN_JOBS", d.trainJobs()),
+                orDefault("PIX2PIX_TOPICS_TRANSLATE_JOBS", d.translateJobs()),
+                orDefault("PIX2PIX_TOPICS_TRANSLATE_SHARDS", d.translateShards()),
+                orDefault("PIX2PIX_TOPICS_EVENTS", d.events()),
+                orDefault("PIX2PIX_TOPICS_CONTROL", d.control()),
+                orDefault("PIX2PIX_TOPICS_DLQ", d.dlq()));
+    }
+
+    private String orDefault(String var, String def) {
+        String v = env.apply(var);
+        return v == null || v.isBlank() ? def : v;
+    }
+
+    Path stackDir() {
+        return stackDir != null ? stackDir : LocalStack.defaultDir();
+    }
+
+    private Optional<StackInfo> localStack() {
+        if (stack == null) {
+            stack = LocalStack.read(stackDir());
+        }
+        return stack;
+    }
+
+    private String pick(String flag, String var, Function<StackInfo, String> fromStack, String what, String option) {
+        if (flag != null && !flag.isBlank()) {
+            return flag;
+        }
+        String v = env.apply(var);
+        if (v != null && !v.isBlank()) {
+            return v;
+        }
+        Optional<StackInfo> s = localStack();
+        if (s.isPresent()) {
+            if (!s.get().serversRunning()) {
+                throw new IllegalStateException("the local stack in " + stackDir() + " is not running (its servers "
+                        + "stopped): start it with `pix2pix stack up`, or give " + option + " / " + var);
+            }
+            return fromStack.apply(s.get());
+        }
+        throw new IllegalStateException("no " + what + " given: pass " + option + ", set " + var
+                + ", or start the local stack with `pix2pix stack up` (none recorded in " + stackDir() + ")");
+    }
+
+    /** For messages: the settings without the secret. */
+    Map<String, String> describe() {
+        return Map.of("bootstrapServers", bootstrapServers(), "s3Endpoint", store().endpoint());
+    }
+}

@@ -1,0 +1,238 @@
+package dev.pix2pix.cli;
+
+import dev.pix2pix.msg.EventType;
+import dev.pix2pix.msg.JobEvent;
+import dev.pix2pix.msg.JobValidator;
+import dev.pix2pix.msg.Validated;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The Kafka side of the job commands: publish a message keyed by job id, and read
+ * {@code pix2pix.events} (all partitions, no consumer group, nothing committed).
+ */
+public final class JobClient {
+    /** How long a client waits for a broker before giving up with a readable error. */
+    static final int BROKER_TIMEOUT_MS = 15_000;
+
+    private final String bootstrapServers;
+    private final JobValidator validator = new JobValidator();
+
+    public JobClient(String bootstrapServers) {
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Publishes {@code json} with key {@code key} and waits for the broker's acknowledgement. */
+    public RecordMetadata publish(String topic, String key, String json) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "pix2pix-cli");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, BROKER_TIMEOUT_MS);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS * 2);
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            return producer.send(new ProducerRecord<>(topic, key, json)).get(BROKER_TIMEOUT_MS * 3L, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish to " + topic + " on " + bootstrapServers + ": "
+                    + Main.message(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " while publishing to " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new IllegalStateException("cannot publish to " + topic + " on " + bootstrapServers + ": "
+                    + Main.message(e), e);
+        }
+    }
+
+    /** A cursor over every partition of {@code topic}; close it. */
+    public EventReader events(String topic) {
+        return new EventReader(topic);
+    }
+
+    /** Reads a topic's partitions directly (assign, no group), validating each record as a {@link JobEvent}. */
+    public final class EventReader implements AutoCloseable {
+        private final String topic;
+        private final KafkaConsumer<String, String> consumer;
+        private List<TopicPartition> partitions = List.of();
+        /** Records that are not valid events: counted, reported once. */
+        private long invalid;
+
+        EventReader(String topic) {
+            this.topic = topic;
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            p.put(ConsumerConfig.CLIENT_ID_CONFIG, "pix2pix-cli");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS);
+            p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS);
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+        }
+
+        /** Assigns every partition (none if the topic does not exist yet). Returns false if it does not. */
+        private boolean assign() {
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(topic, Duration.ofMillis(BROKER_TIMEOUT_MS));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                throw new IllegalStateException("no answer from Kafka at " + bootstrapServers
+                        + " (is it running? `pix2pix stack status`)", e);
+            }
+            if (infos == null || infos.isEmpty()) {
+                return false;
+            }
+            if (infos.size() != partitions.size()) {
+                List<TopicPartition> tps = new ArrayList<>();
+                for (PartitionInfo i : infos) {
+                    tps.add(new TopicPartition(topic, i.partition()));
+                }
+                List<TopicPartition> added = new ArrayList<>(tps);
+                added.removeAll(partitions);
+                consumer.assign(tps);
+                consumer.seekToBeginning(added);
+                partitions = tps;
+            }
+            return true;
+        }
+
+        /** Starts at the current end of every partition: only events published from now on are read. */
+        public EventReader fromEnd() {
+            if (assign()) {
+                consumer.seekToEnd(partitions);
+                for (TopicPartition tp : partitions) {
+                    consumer.position(tp); // resolve now, not lazily after the job was published
+                }
+            }
+            return this;
+        }
+
+        /** Starts at the beginning of every partition. */
+        public EventReader fromBeginning() {
+            if (assign()) {
+                consumer.seekToBeginning(partitions);
+            }
+            return this;
+        }
+
+        /** Every event up to the end offsets as of now (for {@code jobs}). */
+        public List<JobEvent> readToEnd() {
+            if (partitions.isEmpty() && !assign()) {
+                return List.of();
+            }
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+            List<JobEvent> out = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + BROKER_TIMEOUT_MS * 4L;
+            while (!reached(end)) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("timed out reading " + topic + " from " + bootstrapServers);
+                }
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    JobEvent e = parse(r);
+                    if (e != null) {
+                        out.add(e);
+                    }
+                }
+            }
+            return out;
+        }
+
+        private boolean reached(Map<TopicPartition, Long> end) {
+            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+                if (consumer.position(e.getKey()) < e.getValue()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Hands every event of {@code jobId} to {@code onEvent} until the job's terminal event (returned),
+         * {@code timeout} (null = none) passes, or {@code stop} answers true (both: empty result).
+         */
+        public java.util.Optional<JobEvent> follow(String jobId, Consumer<JobEvent> onEvent, Duration timeout,
+                                                   BooleanSupplier stop) {
+            long deadline = timeout == null ? Long.MAX_VALUE : System.currentTimeMillis() + timeout.toMillis();
+            while (System.currentTimeMillis() < deadline && !stop.getAsBoolean()) {
+                if (partitions.isEmpty() && !assign()) {
+                    sleep(500); // the topic does not exist yet: nobody has published an event
+                    continue;
+                }
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    JobEvent e = parse(r);
+                    if (e == null || !jobId.equals(e.jobId())) {
+                        continue;
+                    }
+                    onEvent.accept(e);
+                    if (isEnd(e)) {
+                        return java.util.Optional.of(e);
+                    }
+                }
+            }
+            return java.util.Optional.empty();
+        }
+
+        private JobEvent parse(ConsumerRecord<String, String> r) {
+            Validated<JobEvent> v = validator.event(r.value());
+            if (!v.ok()) {
+                if (invalid++ == 0) {
+                    System.err.println("warning: ignoring a record on " + topic + " that is not a valid job event ("
+                            + r.partition() + "@" + r.offset() + "): " + String.join("; ", v.violations()));
+                }
+                return null;
+            }
+            return v.value();
+        }
+
+        @Override
+        public void close() {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * The event that ends a job: completed, failed or cancelled of the job itself. A terminal event
+     * carrying a shard index ends only that shard of a translate job.
+     */
+    public static boolean isEnd(JobEvent e) {
+        return e.type() != null && e.type().terminal() && e.shard() == null;
+    }
+
+    /** Exit code of a finished job: 0 completed, 1 failed, 3 cancelled. */
+    public static int exitCode(JobEvent end) {
+        return end.type() == EventType.COMPLETED ? 0 : end.type() == EventType.CANCELLED ? 3 : 1;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package dev.pix2pix.cli;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pix2pix.msg.Topics;
+import dev.pix2pix.stack.LocalStack;
+import dev.pix2pix.stack.StackInfo;
+import dev.pix2pix.stack.StackProcess;
+import dev.pix2pix.store.ObjectStore;
+import dev.pix2pix.store.StoreConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The whole local system for {@code stack up}: Kafka and S3Proxy ({@link LocalStack}), the pix2pix
+ * topics, the bucket, and the two Quarkus workers started from their built {@code quarkus-run.jar}
+ * as detached processes recorded in the stack, so that {@code stack down} stops them first.
+ */
+public final class LocalJobStack {
+    /** The bucket created by {@code stack up}; the demo and the README use it. */
+    public static final String BUCKET = "pix2pix";
+    public static final List<String> WORKERS = List.of("worker-train", "worker-infer");
+    static final String WORKERS_FILE = "workers.json";
+    /** Same partition counts as k8s/base/kafka-topics and deploy/docker-compose.yml. */
+    static final Map<String, Integer> PARTITIONS = Map.of(
+            Topics.TRAIN_JOBS, 8, Topics.TRANSLATE_JOBS, 4, Topics.TRANSLATE_SHARDS, 32,
+            Topics.EVENTS, 6, Topics.CONTROL, 3, Topics.DLQ, 3);
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One worker as started by us: its HTTP port (health: /q/health/ready) and log. */
+    public record Worker(String name, long pid, int httpPort, String log, String workDir) {
+        public String readyUrl() {
+            return "http://127.0.0.1:" + httpPort + "/q/health/ready";
+        }
+    }
+
+    /** What {@link #up} brought up. */
+    public record Running(StackInfo info, Map<String, Worker> workers) {}
+
+    private LocalJobStack() {}
+
+    /**
+     * Starts (or keeps) Kafka and S3Proxy, creates the topics and the bucket, starts (or keeps) both
+     * workers and waits until each answers {@code /q/health/ready}. On failure everything recorded in
+     * {@code dir} is stopped again and the reason (with the log tail) is thrown.
+     */
+    public static Running up(Path dir, boolean withWorkers, PrintStream log) {
+        List<Path> jars = new ArrayList<>();
+        if (withWorkers) {
+            for (String w : WORKERS) {
+                jars.add(workerJar(w)); // fail before starting anything
+            }
+        }
+        long t0 = System.nanoTime();
+        StackInfo info = LocalStack.up(dir);
+        try {
+            log.printf("kafka + s3proxy up (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
+            createTopics(info.bootstrapServers());
+            try (ObjectStore store = new ObjectStore(storeConfig(info))) {
+                store.ensureBucket(BUCKET);
+            }
+            Map<String, Worker> workers = new LinkedHashMap<>(readWorkers(dir));
+            if (withWorkers) {
+                for (int i = 0; i < WORKERS.size(); i++) {
+                    String name = WORKERS.get(i);
+                    Worker known = workers.get(name);
+                    if (known != null && info.process(name).map(StackProcess::running).orElse(false)) {
+                        continue; // still running from an earlier up
+                    }
+                    Worker w = startWorker(dir, info, name, jars.get(i));
+                    workers.put(name, w);
+                    writeWorkers(dir, workers);
+                    log.println(name + " starting (pid " + w.pid() + ", log " + w.log() + ")");
+                }
+                for (Worker w : workers.values()) {
+                    awaitReady(dir, w);
+                    log.printf("%s ready on %s (%.1f s)%n", w.name(), w.readyUrl(), (System.nanoTime() - t0) / 1e9);
+                }
+            }
+            return new Running(LocalStack.read(dir).orElse(info), workers);
+        } catch (RuntimeException e) {
+            log.println("stack up failed; stopping what was started in " + dir);
+            try {
+                down(dir);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Stops workers, then S3Proxy and Kafka; data stay in {@code dir}. */
+    public static Optional<StackInfo> down(Path dir) {
+        Optional<StackInfo> info = LocalStack.down(dir);
+        try {
+            Files.deleteIfExists(dir.resolve(WORKERS_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return info;
+    }
+
+    public static StoreConfig storeConfig(StackInfo info) {
+        return new StoreConfig(info.s3Endpoint(), info.accessKey(), info.secretKey(), info.region(), null,
+                StoreConfig.Retry.DEFAULT);
+    }
+
+    /** The checkout {@code deploy/bin/pix2pix} runs from (-Dpix2pix.home), else the nearest parent of the cwd with worker-train/. */
+    static Path home() {
+        String h = System.getProperty("pix2pix.home");
+        if (h != null && !h.isBlank()) {
+            return Path.of(h);
+        }
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null) {
+            if (Files.isDirectory(p.resolve("worker-train")) && Files.isDirectory(p.resolve("deploy"))) {
+                return p;
+            }
+            p = p.getParent();
+        }
+        throw new IllegalStateException("cannot find the pix2pix checkout (worker-train/): run deploy/bin/pix2pix from it");
+    }
+
+    static Path workerJar(String name) {
+        Path jar = home().resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(name + " is not built (no " + jar + "): build the workers with\n  mvn -B -q "
+                    + "-DskipTests install -pl worker-train,worker-infer -am\nor start only Kafka and S3 with "
+                    + "`pix2pix stack up --no-workers`");
+        }
+        return jar;
+    }
+
+    static void createTopics(String bootstrap) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        try (Admin admin = Admin.create(p)) {
+            for (Map.Entry<String, Integer> t : PARTITIONS.entrySet()) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(t.getKey(), t.getValue(), (short) 1)))
+                            .all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + t.getKey() + ": " + e.getCause(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("timed out creating topics on " + bootstrap, e);
+        }
+    }
+
+    private static Worker startWorker(Path dir, StackInfo info, String name, Path jar) {
+        try {
+            Path work = dir.resolve("work").resolve(name).toAbsolutePath();
+            Path logs = dir.resolve("logs").toAbsolutePath();
+            Files.createDirectories(work.resolve("tmp"));
+            Files.createDirectories(logs);
+            Path log = logs.resolve(name + ".log");
+            int port = freePort();
+            int managementPort = freePort();
+            List<String> cmd = new ArrayList<>();
+            if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+                cmd.add("/usr/bin/setsid"); // own session: Ctrl-C in the terminal that ran `stack up` does not reach it
+            }
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(List.of("-Xmx2g", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+                    "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + work.resolve("tmp"),
+                    "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
+                    "-Dkafka.bootstrap.servers=" + info.bootstrapServers(),
+                    "-Dkafka.auto.offset.reset=earliest",
+                    "-Dpix2pix.s3.endpoint=" + info.s3Endpoint(),
+                    "-Dpix2pix.s3.access-key=" + info.accessKey(),
+                    "-Dpix2pix.s3.secret-key=" + info.secretKey(),
+                    "-Dpix2pix.s3.region=" + info.region(),
+                    "-Dpix2pix.work-dir=" + work,
+                    "-Dpix2pix.instance-id=" + name + "-local"));
+            String extra = System.getenv("PIX2PIX_WORKER_OPTS");
+            if (extra != null && !extra.isBlank()) {
+                cmd.addAll(List.of(extra.trim().split("\\s+")));
+            }
+            cmd.addAll(List.of("-jar", jar.toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Map<String, String> env = pb.environment();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", info.bootstrapServers());
+            env.put("PIX2PIX_S3_ENDPOINT", info.s3Endpoint());
+            env.put("PIX2PIX_S3_ACCESS_KEY", info.accessKey());
+            env.put("PIX2PIX_S3_SECRET_KEY", info.secretKey());
+            env.put("PIX2PIX_S3_REGION", info.region());
+            Process p = pb.start();
+            LocalStack.addProcess(dir, StackProcess.of(name, p.toHandle(), log.toString()));
+            return new Worker(name, p.pid(), port, log.toString(), work.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    private static void awaitReady(Path dir, Worker w) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            Optional<ProcessHandle> h = ProcessHandle.of(w.pid()).filter(ProcessHandle::isAlive);
+            if (h.isEmpty()) {
+                throw new IllegalStateException(w.name() + " exited during start-up; last lines of " + w.log() + ":\n"
+                        + tail(Path.of(w.log()), 40));
+            }
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(w.readyUrl()))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+                last = "HTTP " + r.statusCode() + " " + r.body().replaceAll("\\s+", " ");
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        throw new IllegalStateException(w.name() + " not ready after " + READY_TIMEOUT.toSeconds() + " s (" + last
+                + "); last lines of " + w.log() + ":\n" + tail(Path.of(w.log()), 40));
+    }
+
+    /** Is the worker answering its readiness check right now? */
+    static String readiness(Worker w) {
+        try {
+            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
+                    .send(HttpRequest.newBuilder(URI.create(w.readyUrl())).timeout(Duration.ofSeconds(3)).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? "ready" : "not ready (HTTP " + r.statusCode() + ")";
+        } catch (IOException e) {
+            return "not answering";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    static Map<String, Worker> readWorkers(Path dir) {
+        Path f = dir.resolve(WORKERS_FILE);
+        if (!Files.exists(f)) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(f.toFile(), new TypeReference<LinkedHashMap<String, Worker>>() {});
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f, e);
+        }
+    }
+
+    private static void writeWorkers(Path dir, Map<String, Worker> workers) {
+        try {
+            JSON.writeValue(dir.resolve(WORKERS_FILE).toFile(), workers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package dev.pix2pix.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pix2pix.msg.JobValidator;
+import dev.pix2pix.msg.Json;
+import dev.pix2pix.msg.Topics;
+import dev.pix2pix.msg.TrainJob;
+import dev.pix2pix.msg.TranslateJob;
+import dev.pix2pix.msg.Validated;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "submit", mixinStandardHelpOptions = true,
+        description = {"Submit a job to the workers: validated against its JSON schema before anything is published, "
+                + "then published keyed by its job id; prints the job id.",
+            "Either `submit --spec job.json` or one of the subcommands below."},
+        subcommands = {SubmitCommand.Train.class, SubmitCommand.Translate.class, SubmitCommand.Colorize.class})
+final class SubmitCommand implements Callable<Integer> {
+    @Option(names = "--spec", paramLabel = "FILE",
+            description = "a TrainJob or TranslateJob as JSON (a TranslateJob has a \"model\"; \"-\" = stdin)")
+    String spec;
+
+    @Option(names = "--type", paramLabel = "train|translate",
+            description = "kind of job in --spec (default: translate if it has \"model\", else train)")
+    String type;
+
+    @Mixin
+    Submission submission = new Submission();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec cmd;
+
+    @Override
+    public Integer call() throws Exception {
+        if (spec == null) {
+            throw new CommandLine.ParameterException(cmd.commandLine(),
+                    "give --spec FILE or a subcommand (train, translate, colorize); see pix2pix submit --help");
+        }
+        String json = spec.equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                : read(Path.of(spec));
+        String kind = type;
+        if (kind == null) {
+            JsonNode node;
+            try {
+                node = Json.mapper().readTree(json);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(spec + " is not valid JSON: " + e.getMessage());
+            }
+            kind = node != null && node.has("model") ? "translate" : "train";
+        }
+        return switch (kind) {
+            case "train" -> submission.submit(json, true);
+            case "translate" -> submission.submit(json, false);
+            default -> throw new IllegalArgumentException("--type must be train or translate, not " + kind);
+        };
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage());
+        }
+    }
+
+    /** A fresh job id: {@code <kind>-<UTC date-time>-<random>}, matching the schema's alphabet. */
+    static String newJobId(String kind) {
+        String time = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom r = new SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return kind + "-" + time + "-" + b;
+    }
+
+    /** Connection, --wait and --json, and the validate-then-publish step. */
+    static final class Submission {
+        @Mixin
+        Connection connection = new Connection();
+
+        @Option(names = "--wait", description = "follow the job's events until it completes, fails or is cancelled; "
+                + "exit 0 only if it completed (1 failed, 3 cancelled)")
+        boolean await;
+
+        @Option(names = "--json", description = "with --wait: print the final event as one JSON line on stdout")
+        boolean json;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "with --wait: give up after this long (exit 124)")
+        Long timeoutSeconds;
+
+        /** Validates, publishes and (with --wait) follows; returns the exit code. */
+        int submit(String message, boolean train) {
+            JobValidator validator = new JobValidator();
+            Validated<?> v = train ? validator.train(message) : validator.translate(message);
+            if (!v.ok()) {
+                System.err.println("pix2pix submit: invalid " + (train ? "TrainJob" : "TranslateJob")
+                        + ", nothing was published:");
+                v.violations().forEach(x -> System.err.println("  " + x));
+                return 2;
+            }
+            String jobId = train ? ((TrainJob) v.value()).jobId() : ((TranslateJob) v.value()).jobId();
+            Topics topics = connection.topics();
+            JobClient client = new JobClient(connection.bootstrapServers());
+            String topic = train ? topics.trainJobs() : topics.translateJobs();
+            if (!await) {
+                client.publish(topic, jobId, message);
+                System.out.println(jobId);
+                return 0;
+            }
+            try (JobClient.EventReader reader = client.events(topics.events()).fromEnd()) {
+                client.publish(topic, jobId, message);
+                System.err.println("submitted " + jobId + " to " + topic + "; waiting for its events on " + topics.events());
+                if (!json) {
+                    System.out.println(jobId);
+                }
+                return Follow.toEnd(reader, jobId, json, timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds));
+            }
+        }
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Submit a TrainJob (topic pix2pix.train.jobs). Engine options left out take the engine's "
+                    + "defaults (see `pix2pix train --help`).")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--dataset", required = true, paramLabel = "S3URI", description = "s3:// prefix with the training images")
+        String dataset;
+
+        @Option(names = "--layout", required = true, description = "aligned|folders|color")
+        String layout;
+
+        @Option(names = "--direction", description = "AtoB|BtoA (aligned, folders; default AtoB)")
+        String direction;
+
+        @Option(names = "--output", required = true, paramLabel = "S3URI", description = "s3:// prefix for the model folder")
+        String output;
+
+        @Option(names = "--job-id", description = "default: train-<UTC time>-<random>")
+        String jobId;
+
+        @Option(names = "--netG", description = "unet_256|unet_128|unet_64|encdec_256|encdec_128|encdec_64") String netG;
+        @Option(names = "--netD", description = "basic|n_layers|pixel") String netD;
+        @Option(names = "--n-layers-d") Integer nLayersD;
+        @Option(names = "--ngf", description = "generator filters in the first layer") Integer ngf;
+        @Option(names = "--ndf", description = "discriminator filters in the first layer") Integer ndf;
+        @Option(names = "--norm", description = "batch|instance|none") String norm;
+        @Option(names = "--input-nc") Integer inputNc;
+        @Option(names = "--output-nc") Integer outputNc;
+        @Option(names = "--epochs", description = "epochs at the initial learning rate") Integer epochs;
+        @Option(names = "--epochs-decay", description = "epochs of linear decay to zero") Integer epochsDecay;
+        @Option(names = "--pretrain-l1-epochs") Integer pretrainL1Epochs;
+        @Option(names = "--batch") Integer batch;
+        @Option(names = "--size", description = "crop size fed to the networks") Integer size;
+        @Option(names = "--load-size", description = "resize before the random crop") Integer loadSize;
+        @Option(names = "--no-flip", description = "no random mirroring") Boolean noFlip;
+        @Option(names = "--gan", description = "vanilla|lsgan|none") String gan;
+        @Option(names = "--lambda-l1") Double lambdaL1;
+        @Option(names = "--lambda-l2") Double lambdaL2;
+        @Option(names = "--r1-gamma") Double r1Gamma;
+        @Option(names = "--label-smoothing") Double labelSmoothing;
+        @Option(names = "--lr") Double lr;
+        @Option(names = "--beta1") Double beta1;
+        @Option(names = "--seed") Long seed;
+        @Option(names = "--checkpoint-every", description = "epochs between checkpoints") Integer checkpointEvery;
+        @Option(names = "--max-images", description = "use at most this many pairs (0 = all)") Integer maxImages;
+
+        @Mixin
+        Submission submission = new Submission();
+
+        @Override
+        public Integer call() {
+            return submission.submit(toJson(), true);
+        }
+
+        String toJson() {
+            TrainJob.Options o = new TrainJob.Options(netG, netD, nLayersD, ngf, ndf, norm, inputNc, outputNc, epochs,
+                    epochsDecay, batch, size, loadSize, noFlip, gan, lambdaL1, lambdaL2, r1Gamma, labelSmoothing, lr,
+                    beta1, seed, checkpointEvery, maxImages, pretrainL1Epochs);
+            // Built as a tree so that a bad enum value reaches the schema (and its message) instead of failing here.
+            var node = Json.mapper().createObjectNode();
+            node.put("schemaVersion", dev.pix2pix.msg.SchemaVersion.CURRENT);
+            node.put("jobId", jobId != null ? jobId : newJobId("train"));
+            node.put("dataset", dataset);
+            node.put("layout", layout);
+            if (direction != null) {
+                node.put("direction", direction);
+            }
+            node.put("output", output);
+            JsonNode opts = Json.mapper().valueToTree(o);
+            if (opts.size() > 0) {
+                node.set("options", opts);
+            }
+            return Json.write(node);
+        }
+    }
+
+    /** Options shared by translate and colorize. */
+    abstract static class TranslateBase implements Callable<Integer> {
+        @Option(names = "--model", required = true, paramLabel = "S3URI", description = "s3:// model folder (ending in /) or .pth")
+        String model;
+
+        @Option(names = "--input", required = true, arity = "1..*", paramLabel = "S3URI",
+                description = "one s3:// prefix (every image below it), or one or more s3:// objects")
+        List<String> input;
+
+        @Option(names = "--output", required = true, paramLabel = "S3URI", description = "s3:// prefix for the results")
+        String output;
+
+        @Option(names = "--job-id", description = "default: <mode>-<UTC time>-<random>")
+        String jobId;
+
+        @Option(names = "--format", description = "png|jpeg|same (default png)") String format;
+        @Option(names = "--jpeg-quality", description = "1..100") Integer jpegQuality;
+        @Option(names = "--eval-mode", description = "classic eval mode (running statistics, no dropout)") Boolean evalMode;
+        @Option(names = "--render-size", description = "side the network sees (default: the model's size)") Integer renderSize;
+        @Option(names = "--sixteen-bit", description = "16-bit PNG output") Boolean sixteenBit;
+        @Option(names = "--max-pixels", description = "refuse inputs with more pixels") Long maxPixels;
+        @Option(names = "--shard-size", description = "inputs per shard when fanned out to worker-infer replicas") Integer shardSize;
+        @Option(names = "--seed", description = "dropout seed") Long seed;
+
+        @Mixin
+        Submission submission = new Submission();
+
+        abstract String mode();
+
+        @Override
+        public Integer call() {
+            return submission.submit(toJson(), false);
+        }
+
+        String toJson() {
+            var node = Json.mapper().createObjectNode();
+            node.put("schemaVersion", dev.pix2pix.msg.SchemaVersion.CURRENT);
+            node.put("jobId", jobId != null ? jobId : newJobId(mode()));
+            node.put("model", model);
+            if (input.size() == 1 && input.get(0).endsWith("/")) {
+                node.put("input", input.get(0));
+            } else {
+                var arr = node.putArray("inputs");
+                input.forEach(arr::add);
+            }
+            node.put("output", output);
+            node.put("mode", mode());
+            var o = node.putObject("options");
+            if (evalMode != null) o.put("evalMode", evalMode);
+            if (renderSize != null) o.put("renderSize", renderSize);
+            if (format != null) o.put("outputFormat", format);
+            if (jpegQuality != null) o.put("jpegQuality", jpegQuality);
+            if (sixteenBit != null) o.put("sixteenBit", sixteenBit);
+            if (maxPixels != null) o.put("maxPixels", maxPixels);
+            if (shardSize != null) o.put("shardSize", shardSize);
+            if (seed != null) o.put("seed", seed);
+            if (o.isEmpty()) {
+                node.remove("options");
+            }
+            return Json.write(node);
+        }
+    }
+
+    @Command(name = "translate", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Submit a TranslateJob (topic pix2pix.translate.jobs) with mode translate.")
+    static final class Translate extends TranslateBase {
+        @Override
+        String mode() {
+            return "translate";
+        }
+    }
+
+    @Command(name = "colorize", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Submit a TranslateJob (topic pix2pix.translate.jobs) with mode colorize: grayscale in, colour out.")
+    static final class Colorize extends TranslateBase {
+        @Override
+        String mode() {
+            return "colorize";
+        }
+    }
+}
