@@ -12,15 +12,18 @@ import java.util.List;
  * @param index  0-based
  * @param count  total shards of the job
  * @param inputs s3:// object URIs of this shard
- * @param job    the parent job (its input/inputs are not needed by the shard worker)
+ * @param job    the parent job's parameters, without its input/inputs
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Shard(String schemaVersion, String jobId, int index, int count, List<String> inputs,
                    TranslateJob job) {
 
+    /** The parent's input list is left out of {@code job}: it can be large and each shard has its own. */
     public static Shard of(TranslateJob job, int index, int count, List<String> inputs) {
-        return new Shard(SchemaVersion.CURRENT, job.jobId(), index, count, inputs, job);
+        TranslateJob parameters = new TranslateJob(job.schemaVersion(), job.jobId(), job.model(), null, null,
+                job.output(), job.mode(), job.options());
+        return new Shard(SchemaVersion.CURRENT, job.jobId(), index, count, inputs, parameters);
     }
 
     /** Kafka key: unlike the job id alone, it spreads a job's shards over all partitions. */

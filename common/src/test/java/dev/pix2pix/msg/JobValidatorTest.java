@@ -99,6 +99,8 @@ class JobValidatorTest {
         Shard shard = Shard.of(job, 3, 4, List.of("s3://inbox/x/1.png"));
         assertEquals(shard, VALIDATOR.shard(Json.write(shard)).orThrow());
         assertEquals("t2#3", shard.kafkaKey());
+        assertEquals(null, shard.job().input(), "the parent's input list does not travel with every shard");
+        assertEquals(job.options(), shard.job().options());
         assertEquals(job, VALIDATOR.translate(Json.write(job)).orThrow());
         CancelJob cancel = CancelJob.of("t2");
         assertEquals(cancel, VALIDATOR.cancel(Json.write(cancel)).orThrow());

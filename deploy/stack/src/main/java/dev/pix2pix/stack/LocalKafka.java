@@ -67,7 +67,7 @@ public final class LocalKafka implements AutoCloseable {
                 return startOnce(dir, port, cport, settings.detached());
             } catch (IllegalStateException e) {
                 // A free port may be taken between picking and binding: retry with fresh ports.
-                if (!e.getMessage().contains("Address already in use")) {
+                if (!ServerProcess.isPortConflict(e)) {
                     throw e;
                 }
                 failure = e;

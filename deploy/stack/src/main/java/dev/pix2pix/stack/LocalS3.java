@@ -68,7 +68,7 @@ public final class LocalS3 implements AutoCloseable {
                 return startOnce(dir, port, access, secret, settings.detached());
             } catch (IllegalStateException e) {
                 // Only a port we picked ourselves can be retried; a requested port is the caller's choice.
-                if (settings.port() > 0 || !e.getMessage().contains("Address already in use")) {
+                if (settings.port() > 0 || !ServerProcess.isPortConflict(e)) {
                     throw e;
                 }
                 failure = e;

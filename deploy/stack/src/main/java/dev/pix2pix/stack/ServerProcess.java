@@ -218,6 +218,12 @@ final class ServerProcess implements AutoCloseable {
         return !handle.isAlive();
     }
 
+    /** Whether a start failure (its message carries the log tail) was a port taken by someone else. */
+    static boolean isPortConflict(RuntimeException startFailure) {
+        String m = String.valueOf(startFailure.getMessage());
+        return m.contains("Address already in use") || m.contains("Failed to bind");
+    }
+
     static String tail(Path log) {
         try {
             if (!Files.exists(log)) {
