@@ -45,9 +45,9 @@ public final class LocalJobStack {
     public static final String BUCKET = "pix2pix";
     public static final List<String> WORKERS = List.of("worker-train", "worker-infer");
     static final String WORKERS_FILE = "workers.json";
-    /** Same partition counts as k8s/base/kafka-topics and deploy/docker-compose.yml. */
+    /** Same partition counts as k8s/base/kafka-topics and deploy/docker-compose.yml (plus worker-infer's internal topic). */
     static final Map<String, Integer> PARTITIONS = Map.of(
-            Topics.TRAIN_JOBS, 8, Topics.TRANSLATE_JOBS, 4, Topics.TRANSLATE_SHARDS, 32,
+            Topics.TRAIN_JOBS, 8, Topics.TRANSLATE_JOBS, 4, Topics.TRANSLATE_SHARDS, 32, Topics.TRANSLATE_DONE, 4,
             Topics.EVENTS, 6, Topics.CONTROL, 3, Topics.DLQ, 3);
     static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
