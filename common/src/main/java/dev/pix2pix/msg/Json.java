@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The one Jackson configuration for messages: unknown properties ignored (newer minor versions add
@@ -13,7 +14,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .findAndAddModules() // jsr310 when on the classpath: Instants as ISO strings
+            .addModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)

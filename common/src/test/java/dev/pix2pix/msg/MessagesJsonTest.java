@@ -45,6 +45,13 @@ class MessagesJsonTest {
     }
 
     @Test
+    void javaTimeIsWrittenAsIsoStrings() {
+        java.time.Instant t = java.time.Instant.parse("2026-11-23T10:15:30.5Z");
+        assertEquals("{\"at\":\"2026-11-23T10:15:30.500Z\"}", Json.write(Map.of("at", t)));
+        assertEquals(t, Json.read("\"2026-11-23T10:15:30.500Z\"", java.time.Instant.class));
+    }
+
+    @Test
     void unknownPropertiesAreIgnoredWhenParsing() {
         CancelJob c = Json.read("{\"schemaVersion\":\"1.3\",\"jobId\":\"x\",\"by\":\"ops\"}", CancelJob.class);
         assertEquals("x", c.jobId());
