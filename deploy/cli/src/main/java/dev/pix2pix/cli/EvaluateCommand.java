@@ -6,7 +6,7 @@ import dev.pix2pix.data.Layout;
 import dev.pix2pix.data.PairDataset;
 import dev.pix2pix.infer.Evaluator;
 import dev.pix2pix.metrics.MetricsSummary;
-import dev.pix2pix.model.ModelFolder;
+import dev.pix2pix.infer.ModelLoader;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.UnetGenerator;
 import dev.pix2pix.train.Devices;
@@ -48,12 +48,14 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelInfo info = ModelFolder.readInfo(model);
-        String dir = direction != null ? direction : info.direction() != null ? info.direction() : "AtoB";
-        Path out = report != null ? report : model.resolve("eval");
-        ProgressBar bar = new ProgressBar(System.err);
         try (NDManager m = NDManager.newBaseManager(Devices.select(device));
-                UnetGenerator g = ModelFolder.loadGenerator(model, m)) {
+                ModelLoader.Loaded loaded = ModelLoader.load(model, m)) {
+        ModelInfo info = loaded.info();
+        UnetGenerator g = loaded.generator();
+        String dir = direction != null ? direction : info.direction() != null ? info.direction() : "AtoB";
+        Path out = report != null ? report : (java.nio.file.Files.isDirectory(model) ? model : model.getParent()).resolve("eval");
+        ProgressBar bar = new ProgressBar(System.err);
+        {
             PairDataset ds = new PairDataset(data, Layout.parse(layout), Direction.parse(dir), g.spec().inputNc(),
                     g.spec().outputNc(), info.size(), maxImages, w -> System.err.println("warning: " + w));
             MetricsSummary s = new Evaluator(g, info, evalMode).run(ds, out, k,
@@ -61,6 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
             bar.end();
             System.out.println(s.toJson());
             System.err.println("report: " + out.resolve("index.html").toAbsolutePath());
+        }
         }
         return 0;
     }

@@ -12,7 +12,7 @@ import dev.pix2pix.infer.OutputPolicy;
 import dev.pix2pix.infer.TranslatePipeline;
 import dev.pix2pix.infer.Translator;
 import dev.pix2pix.model.CodeVersion;
-import dev.pix2pix.model.ModelFolder;
+import dev.pix2pix.infer.ModelLoader;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.UnetGenerator;
 import dev.pix2pix.train.Devices;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         description = "Translate (or colorize) every image under a folder; outputs keep each input's pixel size "
                 + "and mirror its sub-folders; a contact sheet goes to OUTPUT/_contact/.")
 final class TranslateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "model folder")
+    @Option(names = "--model", required = true, description = "model folder, or a reference generator .pth")
     Path model;
 
     @Option(names = "--input", required = true, description = "input folder")
@@ -80,18 +80,19 @@ final class TranslateCommand implements Callable<Integer> {
         if (!Files.isDirectory(input)) {
             throw new IllegalArgumentException("input folder " + input + " does not exist");
         }
-        ModelInfo info = ModelFolder.readInfo(model);
-        if (mode != null && !mode.equals(info.colorize() ? "colorize" : "translate")) {
-            throw new IllegalArgumentException("--mode " + mode + " does not fit this model, which was trained to "
-                    + (info.colorize() ? "colorize" : "translate"));
-        }
         List<String> keys = FolderIO.keys(input);
         Files.createDirectories(output);
         ProgressBar bar = new ProgressBar(System.err);
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         try (NDManager m = NDManager.newBaseManager(Devices.select(device));
-                UnetGenerator g = ModelFolder.loadGenerator(model, m)) {
+                ModelLoader.Loaded loaded = ModelLoader.load(model, m)) {
+            ModelInfo info = loaded.info();
+            UnetGenerator g = loaded.generator();
+        if (mode != null && !mode.equals(info.colorize() ? "colorize" : "translate")) {
+            throw new IllegalArgumentException("--mode " + mode + " does not fit this model, which was trained to "
+                    + (info.colorize() ? "colorize" : "translate"));
+        }
             Translator tr = new Translator(g, info, new InferenceSettings(renderSize, evalMode, batch, seed));
             ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels, DecodeLimits.defaults().maxFileBytes(),
                     DecodeLimits.defaults().grayTolerance()));

@@ -143,6 +143,21 @@ class CliTest {
         assertEquals(3, m.get("count").asInt());
         assertTrue(Files.exists(model.resolve("eval/index.html")));
         assertTrue(Files.list(model.resolve("eval/error")).count() >= 1);
+
+        // hand the generator to PyTorch and back: export, import, and translate straight from the .pth
+        Path pth = tmp.resolve("latest_net_G.pth");
+        Run ex = run("export", "--model", model.toString(), "--out", pth.toString());
+        assertEquals(0, ex.code(), ex.err());
+        Path imported = tmp.resolve("imported");
+        Run im = run("import", "--pth", pth.toString(), "--out", imported.toString(), "--direction", "BtoA", "--size", "64");
+        assertEquals(0, im.code(), im.err());
+        assertEquals("unet_64", im.jsonLines().get(0).get("spec").get("netG").asText());
+        Path out2 = tmp.resolve("out2");
+        Run t2 = run("translate", "--model", pth.toString(), "--input", in.toString(), "--output", out2.toString(),
+                "--device", "cpu", "--eval-mode", "--json");
+        assertEquals(2, t2.jsonLines().get(0).get("outputs").asInt(), t2.err());
+        Run bad = run("import", "--pth", data.resolve("zz_broken.jpg").toString(), "--out", tmp.resolve("x").toString());
+        assertTrue(bad.code() != 0 && bad.err().contains("zz_broken.jpg"), bad.err());
     }
 
     static String[] concat(String[] a, String... b) {
