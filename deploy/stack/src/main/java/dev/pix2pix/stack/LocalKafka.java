@@ -124,7 +124,7 @@ public final class LocalKafka implements AutoCloseable {
                 // tests join consumer groups often; do not wait 3 s for more members
                 "group.initial.rebalance.delay.ms=0",
                 "auto.create.topics.enable=true",
-                "") ;
+                "");
     }
 
     private static final String LOG4J2 = String.join("\n",

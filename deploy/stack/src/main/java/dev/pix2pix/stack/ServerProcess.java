@@ -145,6 +145,7 @@ final class ServerProcess implements AutoCloseable {
         Exception last = null;
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
+                close(); // unregisters the shutdown hook
                 throw new IllegalStateException(name + " exited with code " + process.exitValue()
                         + " before it was ready; log " + log + ":\n" + tail(log));
             }

@@ -26,7 +26,12 @@ public final class SharedStack {
     public static synchronized LocalKafka kafka() {
         if (kafka == null) {
             Path dir = tempDir("pix2pix-kafka-");
-            kafka = LocalKafka.start(dir);
+            try {
+                kafka = LocalKafka.start(dir);
+            } catch (RuntimeException e) {
+                deleteTree(dir);
+                throw e;
+            }
             stopAtExit("kafka", kafka, dir);
         }
         return kafka;
@@ -35,7 +40,12 @@ public final class SharedStack {
     public static synchronized LocalS3 s3() {
         if (s3 == null) {
             Path dir = tempDir("pix2pix-s3-");
-            s3 = LocalS3.start(dir);
+            try {
+                s3 = LocalS3.start(dir);
+            } catch (RuntimeException e) {
+                deleteTree(dir);
+                throw e;
+            }
             stopAtExit("s3proxy", s3, dir);
         }
         return s3;
