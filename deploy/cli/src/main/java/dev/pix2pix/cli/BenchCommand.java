@@ -51,6 +51,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto")
     String device;
 
+    @Option(names = "--count-ops", description = "profile one iteration after the timed ones and count the native "
+            + "operations it dispatched (the CPU-side proxy for GPU launch overhead)")
+    boolean countOps;
+
     @Override
     public Integer call() throws Exception {
         ModelSpec spec = model.spec(3, 3);
@@ -61,6 +65,7 @@ final class BenchCommand implements Callable<Integer> {
         float[] out = randomImage(r, n * spec.outputNc() * size * size);
         List<Double> ms = new ArrayList<>();
         double rssAt200 = Double.NaN;
+        OpCounter.Counts ops = null;
         if (what.equals("train")) {
             TrainOptions o = TrainOptions.defaults();
             o = new TrainOptions(1, 0, 0, n, size, size, false, o.gan(), o.lambdaL1(), 0, 0, 0, o.lr(), o.beta1(), 1, 1, 1, 0);
@@ -72,6 +77,9 @@ final class BenchCommand implements Callable<Integer> {
                     if (i + 1 == 200) {
                         rssAt200 = rssMiB("VmRSS");
                     }
+                }
+                if (countOps) {
+                    ops = OpCounter.count(() -> t.benchStep(in, out, n));
                 }
             }
         } else if (what.equals("infer")) {
@@ -89,6 +97,14 @@ final class BenchCommand implements Callable<Integer> {
                     if (i + 1 == 200) {
                         rssAt200 = rssMiB("VmRSS");
                     }
+                }
+                if (countOps) {
+                    ops = OpCounter.count(() -> {
+                        try (NDManager step = m.newSubManager()) {
+                            var x = step.create(in, new ai.djl.ndarray.types.Shape(n, spec.inputNc(), size, size));
+                            g.forward(x, evalMode ? Pass.eval(step) : Pass.testTime(step, seeds)).toFloatArray();
+                        }
+                    });
                 }
             }
         } else {
@@ -109,6 +125,10 @@ final class BenchCommand implements Callable<Integer> {
         res.put("peakRssMiB", round(rssMiB("VmHWM")));
         res.put("rssMiBAt200", Double.isNaN(rssAt200) ? null : round(rssAt200));
         res.put("rssMiBEnd", round(rssMiB("VmRSS")));
+        if (ops != null) {
+            res.put("topLevelOpsPerIter", ops.topLevel());
+            res.put("allOpsPerIter", ops.all());
+        }
         System.out.println(Json.line(res));
         return 0;
     }
