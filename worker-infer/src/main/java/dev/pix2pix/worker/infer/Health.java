@@ -1,0 +1,87 @@
+package dev.pix2pix.worker.infer;
+
+import ai.djl.engine.Engine;
+import dev.pix2pix.store.ObjectStore;
+import dev.pix2pix.store.S3Uri;
+import dev.pix2pix.store.StoreConfig;
+import dev.pix2pix.store.StoreException;
+import dev.pix2pix.train.Devices;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Readiness checks besides Kafka's (from the extension): the object store and the DJL engine. */
+public final class Health {
+    private Health() {}
+
+    /**
+     * S3 answers, and (when an allow-list names buckets) accepts our credentials: a HEAD of a probe key
+     * in the first allowed bucket must come back as found or not found, not denied. No retries here.
+     */
+    @Readiness
+    @ApplicationScoped
+    public static class S3Check implements HealthCheck {
+        @Inject
+        InferConfig cfg;
+
+        @Override
+        public HealthCheckResponse call() {
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("s3").withData("endpoint", cfg.s3().endpoint());
+            StoreConfig sc = StoreProducer.storeConfig(cfg).withRetry(StoreConfig.Retry.NONE);
+            try {
+                if (sc.allowedBuckets().isEmpty()) {
+                    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+                    int code = http.send(HttpRequest.newBuilder(URI.create(sc.endpoint())).timeout(Duration.ofSeconds(5))
+                            .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                    return b.up().withData("http", code).build();
+                }
+                String bucket = sc.allowedBuckets().stream().sorted().findFirst().orElseThrow();
+                try (ObjectStore probe = new ObjectStore(sc)) {
+                    probe.exists(new S3Uri(bucket, ".pix2pix-health-probe"));
+                }
+                return b.up().withData("bucket", bucket).build();
+            } catch (StoreException e) {
+                return b.down().withData("error", e.getMessage()).build();
+            } catch (Exception e) {
+                return b.down().withData("error", e.toString()).build();
+            }
+        }
+    }
+
+    /** The PyTorch engine loaded (offline natives) and the configured device exists; checked at startup. */
+    @Readiness
+    @ApplicationScoped
+    public static class EngineCheck implements HealthCheck {
+        @Inject
+        InferConfig cfg;
+
+        private volatile String error = "not checked yet";
+        private volatile String info;
+
+        void onStart(@Observes StartupEvent e) {
+            try {
+                Engine engine = Engine.getEngine("PyTorch");
+                info = engine.getEngineName() + " " + engine.getVersion() + " on " + Devices.select(cfg.device());
+                error = null;
+            } catch (RuntimeException | Error ex) {
+                error = ex.toString();
+            }
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("engine");
+            return error == null ? b.up().withData("engine", info).build() : b.down().withData("error", error).build();
+        }
+    }
+}

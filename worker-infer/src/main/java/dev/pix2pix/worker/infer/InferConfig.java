@@ -1,0 +1,93 @@
+package dev.pix2pix.worker.infer;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything under {@code pix2pix.*} (env: PIX2PIX_S3_ENDPOINT, PIX2PIX_TOPICS_TRANSLATE_JOBS, ...).
+ * Topic names and the instance id default to {@link DefaultsConfigSource} (names from
+ * {@link dev.pix2pix.msg.Topics}). Credentials come only from here, never from messages.
+ */
+@ConfigMapping(prefix = "pix2pix")
+public interface InferConfig {
+    S3 s3();
+
+    /** cpu | gpu | auto. */
+    @WithDefault("auto")
+    String device();
+
+    /** Local scratch space (downloaded model folders). */
+    String workDir();
+
+    /** Consumer group of jobs, shards and shard-done notes (shared by all replicas). */
+    @WithDefault("pix2pix-worker-infer")
+    String group();
+
+    /** Names this replica in logs, manifests and its control-topic consumer group. */
+    String instanceId();
+
+    TopicNames topics();
+
+    Infer infer();
+
+    interface S3 {
+        String endpoint();
+
+        @WithDefault("")
+        String accessKey();
+
+        @WithDefault("")
+        String secretKey();
+
+        Optional<String> region();
+
+        /** Buckets this worker may touch; empty = all. */
+        Optional<Set<String>> allowedBuckets();
+    }
+
+    interface TopicNames {
+        String translateJobs();
+
+        String translateShards();
+
+        String translateDone();
+
+        String events();
+
+        String control();
+
+        String dlq();
+    }
+
+    interface Infer {
+        /** Inputs per shard unless the job sets options.shardSize. */
+        @WithDefault("64")
+        int shardSize();
+
+        /** Images per forward pass. */
+        @WithDefault("4")
+        int batch();
+
+        /** Decode / encode threads per pipeline stage; 0 = all cores. */
+        @WithDefault("0")
+        int cpuThreads();
+
+        /** Create missing topics at startup (in Kubernetes Strimzi creates them). */
+        @WithDefault("true")
+        boolean createTopics();
+
+        /** Partitions of the shard topic when created here: the most replicas that can share one job. */
+        @WithDefault("8")
+        int shardPartitions();
+
+        /** Partitions of the other topics when created here. */
+        @WithDefault("3")
+        int partitions();
+
+        /** Replication factor of created topics; -1 = broker default. */
+        @WithDefault("-1")
+        short replicationFactor();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.pix2pix.worker.infer;
+
+import dev.pix2pix.msg.TranslateJob;
+import dev.pix2pix.store.ObjectInfo;
+import dev.pix2pix.store.S3Uri;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Which objects a translate job covers and how they are cut into shards. Output keys are the input
+ * keys relative to a base prefix (the job's input prefix, or the common folder of an explicit list),
+ * placed under the output prefix.
+ */
+final class InputPlanner {
+    /** @param keys relative to {@code base}, sorted */
+    record Plan(S3Uri base, List<String> keys) {}
+
+    /** A job that cannot start; the message names what is wrong. */
+    static final class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    private InputPlanner() {}
+
+    static Plan plan(TranslateJob job, Function<S3Uri, List<ObjectInfo>> lister) throws Refused {
+        S3Uri output = parse(job.output(), "output").asPrefix();
+        if (job.input() != null) {
+            S3Uri base = parse(job.input(), "input").asPrefix();
+            List<String> keys = new ArrayList<>();
+            for (ObjectInfo o : lister.apply(base)) {
+                String rel = o.uri().relativeTo(base);
+                if (!hidden(rel) && !below(o.uri(), output)) {
+                    keys.add(rel);
+                }
+            }
+            if (keys.isEmpty()) {
+                throw new Refused("no inputs under " + base + " (missing prefix, or only '_'/'.' folders"
+                        + " and the output prefix below it)");
+            }
+            keys.sort(null);
+            return new Plan(base, keys);
+        }
+        Set<S3Uri> uris = new LinkedHashSet<>();
+        for (String s : job.inputs()) {
+            S3Uri u = parse(s, "inputs[]");
+            if (u.isPrefix()) {
+                throw new Refused("inputs[] must name objects, not prefixes: " + u);
+            }
+            uris.add(u);
+        }
+        String bucket = uris.iterator().next().bucket();
+        if (uris.stream().anyMatch(u -> !u.bucket().equals(bucket))) {
+            throw new Refused("all inputs[] must be in one bucket (found several)");
+        }
+        S3Uri base = new S3Uri(bucket, commonFolder(uris.stream().map(S3Uri::key).toList()));
+        List<String> keys = new ArrayList<>();
+        for (S3Uri u : uris) {
+            keys.add(u.relativeTo(base));
+        }
+        keys.sort(null);
+        return new Plan(base, keys);
+    }
+
+    /** Consecutive slices of at most {@code size} keys. */
+    static List<List<String>> split(List<String> keys, int size) {
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += size) {
+            out.add(List.copyOf(keys.subList(i, Math.min(keys.size(), i + size))));
+        }
+        return out;
+    }
+
+    /**
+     * Consecutive shards of a job go to consecutive partitions (from a start that depends on the
+     * job), so a job's shards spread evenly over all partitions and therefore over all replicas.
+     */
+    static int partition(String jobId, int index, int partitions) {
+        return Math.floorMod(jobId.hashCode() + index, partitions);
+    }
+
+    /** Reports, thumbnails, manifests ('_' folders) and hidden files ('.') are not inputs. */
+    static boolean hidden(String relativeKey) {
+        for (String part : relativeKey.split("/")) {
+            if (part.startsWith("_") || part.startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean below(S3Uri object, S3Uri prefix) {
+        return object.bucket().equals(prefix.bucket()) && object.key().startsWith(prefix.key());
+    }
+
+    /** The longest common folder ("a/b/") of the keys; "" when they share none. */
+    static String commonFolder(List<String> keys) {
+        String common = keys.get(0);
+        for (String k : keys) {
+            int n = 0;
+            while (n < common.length() && n < k.length() && common.charAt(n) == k.charAt(n)) {
+                n++;
+            }
+            common = common.substring(0, n);
+        }
+        return common.substring(0, common.lastIndexOf('/') + 1);
+    }
+
+    private static S3Uri parse(String uri, String field) throws Refused {
+        try {
+            return S3Uri.parse(uri);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(field + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.pix2pix.worker.infer;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import dev.pix2pix.model.ModelFolder;
+import dev.pix2pix.model.ModelInfo;
+import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.msg.Json;
+import dev.pix2pix.store.ObjectInfo;
+import dev.pix2pix.store.ObjectStore;
+import dev.pix2pix.store.S3Uri;
+import dev.pix2pix.store.StoreException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.jboss.logging.Logger;
+
+/**
+ * The generator of the last model used, kept loaded between shards and reloaded only when its URI
+ * or the weights' ETag changes (a republished model). Confined to the shard thread.
+ */
+final class ModelCache implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ModelCache.class);
+
+    /** A model that cannot be used; the message names the model and the problem. */
+    static final class ModelException extends Exception {
+        ModelException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Where a model is and which version of it: ETags of model.json and the weights. */
+    record Ref(String uri, S3Uri folder, String etag) {}
+
+    /** A loaded model; owned by the cache (do not close). */
+    record Loaded(Ref ref, ModelInfo info, UnetGenerator generator, NDManager manager) {}
+
+    private final ObjectStore store;
+    private final Path workDir;
+    private final Device device;
+    private Loaded current;
+
+    ModelCache(ObjectStore store, Path workDir, Device device) {
+        this.store = store;
+        this.workDir = workDir;
+        this.device = device;
+    }
+
+    /**
+     * Finds the model and its version without downloading the weights. A URI ending in '/' (or
+     * without an extension) is a model folder; {@code .pth} files are refused for now.
+     */
+    static Ref locate(ObjectStore store, String uri) throws ModelException {
+        S3Uri u;
+        try {
+            u = S3Uri.parse(uri);
+        } catch (IllegalArgumentException e) {
+            throw new ModelException("model: " + e.getMessage(), e);
+        }
+        String name = u.name().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".pth") || name.endsWith(".pt")) {
+            return locatePth(u);
+        }
+        S3Uri folder = u.asPrefix();
+        try {
+            ObjectInfo info = store.stat(folder.child(ModelFolder.INFO)).orElseThrow(() -> new ModelException(
+                    "model not found: no " + folder.child(ModelFolder.INFO) + " (expected a model folder with "
+                            + ModelFolder.INFO + " and " + ModelFolder.WEIGHTS + ")", null));
+            ObjectInfo weights = store.stat(folder.child(ModelFolder.WEIGHTS)).orElseThrow(() -> new ModelException(
+                    "model incomplete: no " + folder.child(ModelFolder.WEIGHTS), null));
+            return new Ref(uri, folder, info.etag() + "/" + weights.etag());
+        } catch (StoreException e) {
+            throw new ModelException("model " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Hook for PyTorch checkpoints ({@code .pth}, e.g. the reference's latest_net_G.pth): converting
+     * one into a generator is not implemented in this worker yet.
+     */
+    private static Ref locatePth(S3Uri uri) throws ModelException {
+        throw new ModelException("unsupported model format: " + uri + " is a PyTorch .pth file; worker-infer "
+                + "loads model folders (s3://.../model/ with " + ModelFolder.INFO + " + " + ModelFolder.WEIGHTS
+                + ") for now", null);
+    }
+
+    /** model.json of a located model (small; used to check the job's mode before fanning out). */
+    static ModelInfo readInfo(ObjectStore store, Ref ref) throws ModelException {
+        try {
+            ModelInfo info = Json.read(new String(store.get(ref.folder().child(ModelFolder.INFO)),
+                    StandardCharsets.UTF_8), ModelInfo.class);
+            if (info.spec() == null) {
+                throw new ModelException("model " + ref.folder() + ": " + ModelFolder.INFO + " has no spec", null);
+            }
+            return info;
+        } catch (StoreException | IllegalArgumentException e) {
+            throw new ModelException("model " + ref.folder() + ": " + e.getMessage(), e);
+        }
+    }
+
+    Loaded get(String uri) throws ModelException {
+        Ref ref = locate(store, uri);
+        if (current != null && current.ref().equals(ref)) {
+            return current;
+        }
+        Path dir = workDir.resolve("models").resolve(HexFormat.of().toHexDigits(uri.hashCode()) + "-"
+                + Integer.toHexString(ref.etag().hashCode()));
+        try {
+            store.download(ref.folder().child(ModelFolder.INFO), dir.resolve(ModelFolder.INFO));
+            store.download(ref.folder().child(ModelFolder.WEIGHTS), dir.resolve(ModelFolder.WEIGHTS));
+            ModelInfo info = ModelFolder.readInfo(dir);
+            NDManager manager = NDManager.newBaseManager(device);
+            UnetGenerator g;
+            try {
+                g = ModelFolder.loadGenerator(dir, manager);
+            } catch (IOException | RuntimeException e) {
+                manager.close();
+                throw e;
+            }
+            close();
+            current = new Loaded(ref, info, g, manager);
+            LOG.infof("loaded model %s (etag %s, %s, %s) on %s", uri, ref.etag(), info.spec().netG(),
+                    info.colorize() ? "colorize" : "translate", device);
+            return current;
+        } catch (IOException | StoreException | IllegalArgumentException e) {
+            throw new ModelException("cannot load model " + uri + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve(ModelFolder.INFO));
+            Files.deleteIfExists(dir.resolve(ModelFolder.WEIGHTS));
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // scratch space
+        }
+    }
+
+    @Override
+    public void close() {
+        if (current != null) {
+            current.generator().close();
+            current.manager().close();
+            current = null;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.pix2pix.worker.infer;
+
+import ai.djl.ndarray.NDManager;
+import dev.pix2pix.model.CodeVersion;
+import dev.pix2pix.model.ModelFolder;
+import dev.pix2pix.model.ModelInfo;
+import dev.pix2pix.model.ModelSpec;
+import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.msg.Json;
+import dev.pix2pix.msg.Topics;
+import dev.pix2pix.store.ObjectStore;
+import dev.pix2pix.store.S3Uri;
+import dev.pix2pix.store.StoreConfig;
+import dev.pix2pix.stack.LocalKafka;
+import dev.pix2pix.stack.LocalS3;
+import dev.pix2pix.stack.SharedStack;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One IT's world on the shared real Kafka and S3Proxy: its own topic names, consumer group and
+ * bucket (so tests sharing the servers do not see each other), a tiny colorize model in S3, and
+ * the settings that point a worker process at all of it.
+ */
+final class ItEnv implements AutoCloseable {
+    final String name;
+    final LocalKafka kafka;
+    final LocalS3 s3;
+    final String bucket;
+    final String prefix;
+    final ObjectStore store;
+    final KafkaProducer<String, String> producer;
+    final EventLog events;
+    final EventLog dlq;
+
+    ItEnv(String name) {
+        this.name = name + "-" + UUID.randomUUID().toString().substring(0, 6);
+        this.kafka = SharedStack.kafka();
+        this.s3 = SharedStack.s3();
+        this.bucket = ("it-" + this.name).toLowerCase();
+        this.prefix = "it." + this.name + ".";
+        this.store = new ObjectStore(new StoreConfig(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(),
+                null, null));
+        store.ensureBucket(bucket);
+        // the event and DLQ topics are created here so that readers can subscribe before any worker runs
+        kafka.createTopic(topic(Topics.EVENTS), 3);
+        kafka.createTopic(topic(Topics.DLQ), 1);
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+        this.events = new EventLog(kafka.bootstrapServers(), topic(Topics.EVENTS));
+        this.dlq = new EventLog(kafka.bootstrapServers(), topic(Topics.DLQ));
+    }
+
+    String topic(String base) {
+        return prefix + base;
+    }
+
+    String uri(String key) {
+        return "s3://" + bucket + "/" + key;
+    }
+
+    /** System properties for a worker of this environment. */
+    Map<String, String> workerProps() {
+        Map<String, String> p = new HashMap<>();
+        p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        p.put("pix2pix.s3.endpoint", s3.endpoint());
+        p.put("pix2pix.s3.access-key", s3.accessKey());
+        p.put("pix2pix.s3.secret-key", s3.secretKey());
+        p.put("pix2pix.s3.allowed-buckets", bucket);
+        p.put("pix2pix.device", "cpu");
+        p.put("pix2pix.group", prefix + "worker-infer");
+        p.put("pix2pix.infer.cpu-threads", "1");
+        p.put("pix2pix.infer.batch", "2");
+        p.put("pix2pix.work-dir", Path.of("target", "work-" + name).toAbsolutePath().toString());
+        p.put("pix2pix.topics.translate-jobs", topic(Topics.TRANSLATE_JOBS));
+        p.put("pix2pix.topics.translate-shards", topic(Topics.TRANSLATE_SHARDS));
+        p.put("pix2pix.topics.translate-done", topic(Topics.TRANSLATE_DONE));
+        p.put("pix2pix.topics.events", topic(Topics.EVENTS));
+        p.put("pix2pix.topics.control", topic(Topics.CONTROL));
+        p.put("pix2pix.topics.dlq", topic(Topics.DLQ));
+        return p;
+    }
+
+    void send(String topicBase, String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic(topicBase), key, value)).get(30, TimeUnit.SECONDS);
+    }
+
+    void submit(Object job, String jobId) throws Exception {
+        send(Topics.TRANSLATE_JOBS, jobId, Json.write(job));
+    }
+
+    /** A tiny colorize generator (L -> ab, U-Net 64, 8 filters), random weights, written to S3. */
+    String uploadColorizeModel(String key) throws IOException {
+        ModelSpec spec = new ModelSpec("unet_64", "basic", 3, 8, 8, "batch", 1, 2, true, true);
+        Path dir = Files.createTempDirectory("it-model");
+        try (NDManager m = NDManager.newBaseManager(); UnetGenerator g = new UnetGenerator(spec, m, 7)) {
+            ModelFolder.write(dir, new ModelInfo(ModelInfo.FORMAT, spec, "colorize", "color", null, 64, 0, 0,
+                    CodeVersion.get(), Instant.now().toString(), "worker-infer IT"), g);
+        }
+        S3Uri folder = S3Uri.parse(uri(key)).asPrefix();
+        store.upload(dir.resolve(ModelFolder.INFO), folder.child(ModelFolder.INFO));
+        store.upload(dir.resolve(ModelFolder.WEIGHTS), folder.child(ModelFolder.WEIGHTS));
+        return folder.toString();
+    }
+
+    /** A smooth random image (gray or colour) encoded as png or jpg. */
+    static byte[] image(int w, int h, boolean gray, String format, long seed) throws IOException {
+        Random r = new Random(seed);
+        BufferedImage img = new BufferedImage(w, h, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        int a = r.nextInt(255);
+        int b = r.nextInt(255);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = (a + x * 255 / w + y * b / h) & 0xff;
+                img.setRGB(x, y, 0xff000000 | v << 16 | (255 - v) << 8 | (v / 2));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (!ImageIO.write(img, format, out)) {
+            throw new IOException("no writer for " + format);
+        }
+        return out.toByteArray();
+    }
+
+    void put(String key, byte[] bytes) {
+        store.put(S3Uri.parse(uri(key)), bytes, null);
+    }
+
+    /** Output object keys below a prefix, excluding the book-keeping folders (_manifest, _contact). */
+    List<String> outputKeys(String outPrefix) {
+        S3Uri p = S3Uri.parse(uri(outPrefix)).asPrefix();
+        return store.list(p).stream().map(o -> o.uri().relativeTo(p))
+                .filter(k -> !k.startsWith("_") && !k.equals("manifest.jsonl")).sorted().toList();
+    }
+
+    @Override
+    public void close() throws Exception {
+        events.close();
+        dlq.close();
+        producer.close();
+        store.close();
+    }
+}

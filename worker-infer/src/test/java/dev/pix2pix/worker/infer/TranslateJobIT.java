@@ -1,0 +1,238 @@
+package dev.pix2pix.worker.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pix2pix.msg.EventType;
+import dev.pix2pix.msg.JobEvent;
+import dev.pix2pix.msg.Json;
+import dev.pix2pix.msg.Topics;
+import dev.pix2pix.msg.TranslateJob;
+import dev.pix2pix.store.S3Uri;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** One worker process against the real broker and S3Proxy: a full colorize job, and bad input. */
+class TranslateJobIT {
+    private static ItEnv env;
+    private static WorkerProcess worker;
+    private static String model;
+
+    @BeforeAll
+    static void start() throws Exception {
+        env = new ItEnv("single");
+        model = env.uploadColorizeModel("models/tiny/");
+        worker = WorkerProcess.start("single-" + env.name, env.workerProps());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (worker != null) {
+            worker.close();
+        }
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    @Test
+    void colorizesAPrefixWithOneCorruptFile() throws Exception {
+        // input -> expected pixel size (w, h)
+        Map<String, int[]> inputs = new LinkedHashMap<>();
+        String in = "scans/box1/";
+        env.put(in + "a.png", ItEnv.image(71, 53, true, "png", 1));
+        inputs.put("a.png", new int[] {71, 53});
+        env.put(in + "b.jpg", ItEnv.image(40, 90, false, "jpg", 2));
+        inputs.put("b.jpg", new int[] {40, 90});
+        env.put(in + "sub/c.png", ItEnv.image(128, 64, false, "png", 3));
+        inputs.put("sub/c.png", new int[] {128, 64});
+        env.put(in + "sub/d.jpg", ItEnv.image(33, 33, true, "jpg", 4));
+        inputs.put("sub/d.jpg", new int[] {33, 33});
+        env.put(in + "e.png", ItEnv.image(64, 200, true, "png", 5));
+        inputs.put("e.png", new int[] {64, 200});
+        Path real = Path.of("/work/shared/datasets/archive-bw");
+        for (String f : List.of("ms_old_photos_scratched/old_w_scratch_b.png", "prokudin_gorskii_raw_plates/cathedral.jpg")) {
+            Path p = real.resolve(f);
+            if (Files.exists(p)) {
+                byte[] bytes = Files.readAllBytes(p);
+                BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
+                env.put(in + "real/" + p.getFileName(), bytes);
+                inputs.put("real/" + p.getFileName(), new int[] {img.getWidth(), img.getHeight()});
+            }
+        }
+        // corrupt: a PNG signature followed by garbage
+        byte[] corrupt = new byte[300];
+        System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, corrupt, 0, 8);
+        for (int i = 8; i < corrupt.length; i++) {
+            corrupt[i] = (byte) (i * 31);
+        }
+        env.put(in + "broken.png", corrupt);
+        // not inputs: a report folder and the output prefix below the input
+        env.put(in + "_reports/old.png", ItEnv.image(10, 10, true, "png", 9));
+        env.put(in + "out/stale.png", ItEnv.image(10, 10, true, "png", 9));
+
+        String jobId = "colorize-1";
+        String out = in + "out/";
+        env.submit(TranslateJob.ofPrefix(jobId, model, env.uri(in), env.uri(out), TranslateJob.Mode.COLORIZE,
+                new TranslateJob.Options(null, null, null, null, null, null, 3, 11L)), jobId);
+
+        JobEvent end = env.events.awaitTerminal(jobId, Duration.ofSeconds(120));
+        assertEquals(EventType.COMPLETED, end.type(), () -> "ended " + end);
+        int n = inputs.size();
+        assertEquals(Map.of("inputs", (long) n + 1, "outputs", (long) n, "failed", 1L, "skippedExisting", 0L),
+                end.counts());
+
+        // events: accepted first (with the total), one item-failed naming the corrupt file, progress, completed last
+        List<JobEvent> events = env.events.events(jobId);
+        assertEquals(EventType.ACCEPTED, events.get(0).type());
+        assertEquals(n + 1, events.get(0).total());
+        assertEquals(EventType.COMPLETED, events.get(events.size() - 1).type());
+        List<JobEvent> itemFailed = events.stream().filter(e -> e.type() == EventType.ITEM_FAILED).toList();
+        assertEquals(1, itemFailed.size(), () -> "item-failed events: " + itemFailed);
+        assertEquals(env.uri(in + "broken.png"), itemFailed.get(0).key());
+        assertNotNull(itemFailed.get(0).reason());
+        long shards = (n + 1 + 2) / 3;
+        assertEquals(shards, events.stream().filter(e -> e.type() == EventType.PROGRESS).count());
+        assertEquals(1, events.stream().filter(e -> e.type().terminal()).count());
+
+        // outputs: one PNG per good input, same relative path, exact pixel size
+        List<String> expected = new ArrayList<>();
+        for (String k : inputs.keySet()) {
+            expected.add(k.substring(0, k.lastIndexOf('.')) + ".png");
+        }
+        expected.add("stale.png"); // was there before; as an input below the output prefix it was skipped
+        expected.sort(null);
+        assertEquals(expected, env.outputKeys(out));
+        for (Map.Entry<String, int[]> e : inputs.entrySet()) {
+            String key = out + e.getKey().substring(0, e.getKey().lastIndexOf('.')) + ".png";
+            BufferedImage img = ImageIO.read(new ByteArrayInputStream(env.store.get(S3Uri.parse(env.uri(key)))));
+            assertEquals(e.getValue()[0], img.getWidth(), key);
+            assertEquals(e.getValue()[1], img.getHeight(), key);
+        }
+
+        // manifest.jsonl at the output root: every input exactly once, with status and provenance
+        String manifest = new String(env.store.get(S3Uri.parse(env.uri(out + "manifest.jsonl"))), StandardCharsets.UTF_8);
+        List<ManifestLine> lines = manifest.lines().map(l -> Json.read(l, ManifestLine.class)).toList();
+        assertEquals(n + 1, lines.size());
+        Set<String> seen = new HashSet<>();
+        for (ManifestLine l : lines) {
+            assertTrue(seen.add(l.input()), "twice in manifest: " + l.input());
+            assertEquals(jobId, l.jobId());
+            assertEquals(model, l.modelUri());
+            assertNotNull(l.modelEtag());
+            assertNotNull(l.codeVersion());
+            assertEquals(11L, l.seed());
+            if (l.input().endsWith("broken.png")) {
+                assertEquals(ManifestLine.FAILED, l.status());
+                assertNotNull(l.reason());
+            } else {
+                assertEquals(ManifestLine.OK, l.status(), l.toString());
+                assertTrue(env.store.exists(S3Uri.parse(l.output())), l.output());
+            }
+        }
+
+        // contact sheet: index with before/after thumbnails linking the outputs, failure listed
+        String index = new String(env.store.get(S3Uri.parse(env.uri(out + "_contact/index.html"))),
+                StandardCharsets.UTF_8);
+        assertTrue(index.contains("broken.png"), index);
+        assertTrue(index.contains("href=\"../sub/c.png\""), index);
+        assertTrue(env.store.exists(S3Uri.parse(env.uri(out + "_contact/thumbs/sub/c.png.after.jpg"))));
+        assertTrue(env.store.exists(S3Uri.parse(env.uri(out + "_contact/thumbs/a.png.before.jpg"))));
+
+        // metrics and health of the worker
+        String metrics = worker.get("/q/metrics");
+        assertTrue(metrics.contains("pix2pix_infer_items_total{status=\"ok\"}"), metrics);
+        assertTrue(metrics.contains("pix2pix_infer_shards_total"), metrics);
+        String health = worker.get("/q/health");
+        assertTrue(health.contains("\"s3\"") && health.contains("\"engine\""), health);
+
+        // submitting the same job again (a redelivery) does not redo it
+        env.submit(TranslateJob.ofPrefix(jobId, model, env.uri(in), env.uri(out), TranslateJob.Mode.COLORIZE,
+                new TranslateJob.Options(null, null, null, null, null, null, 3, 11L)), jobId);
+        String marker = "marker-" + System.nanoTime();
+        env.submit(TranslateJob.ofObjects(marker, model, List.of(env.uri(in + "a.png")), env.uri("marker/"), null,
+                null), marker);
+        assertEquals(EventType.COMPLETED, env.events.awaitTerminal(marker, Duration.ofSeconds(60)).type());
+        assertEquals(events.size(), env.events.events(jobId).size(), "a resubmitted job produced events");
+    }
+
+    @Test
+    void poisonMessagesGoToTheDeadLetterTopicAndTheNextJobStillRuns() throws Exception {
+        env.put("poison/in/x.png", ItEnv.image(20, 30, true, "png", 7));
+        env.send(Topics.TRANSLATE_JOBS, "garbage", "{this is not json");
+        // valid JSON with a readable jobId but no model/output: schema violation -> DLQ + failed
+        env.send(Topics.TRANSLATE_JOBS, "schema-bad", "{\"schemaVersion\":\"1.0\",\"jobId\":\"schema-bad\"}");
+        String good = "after-poison";
+        env.submit(TranslateJob.ofPrefix(good, model, env.uri("poison/in/"), env.uri("poison/out/"), null, null), good);
+
+        assertEquals(EventType.COMPLETED, env.events.awaitTerminal(good, Duration.ofSeconds(90)).type());
+        assertEquals(List.of("x.png"), env.outputKeys("poison/out/"));
+
+        JobEvent failed = env.events.awaitTerminal("schema-bad", Duration.ofSeconds(10));
+        assertEquals(EventType.FAILED, failed.type());
+        assertTrue(failed.reason().contains("model"), failed.reason());
+
+        List<ConsumerRecord<String, String>> dead = awaitDeadLetters(2);
+        ConsumerRecord<String, String> garbage = dead.stream().filter(r -> "garbage".equals(r.key())).findFirst()
+                .orElseThrow();
+        assertEquals("{this is not json", garbage.value());
+        assertTrue(header(garbage, DeadLetters.ERROR).contains("not valid JSON"), header(garbage, DeadLetters.ERROR));
+        assertEquals(env.topic(Topics.TRANSLATE_JOBS), header(garbage, DeadLetters.SOURCE_TOPIC));
+        assertTrue(dead.stream().anyMatch(r -> "schema-bad".equals(r.key())));
+    }
+
+    @Test
+    void refusedJobsFailNamingTheProblem() throws Exception {
+        env.put("refused/in/x.png", ItEnv.image(20, 30, true, "png", 7));
+        String in = env.uri("refused/in/");
+        String out = env.uri("refused/out/");
+        env.submit(TranslateJob.ofPrefix("not-allowed", model, "s3://other-bucket/in/", out, null, null), "not-allowed");
+        env.submit(TranslateJob.ofPrefix("no-model", env.uri("models/missing/"), in, out, null, null), "no-model");
+        env.submit(TranslateJob.ofPrefix("pth", env.uri("models/latest_net_G.pth"), in, out, null, null), "pth");
+        env.submit(TranslateJob.ofPrefix("no-inputs", model, env.uri("nothing/here/"), out, null, null), "no-inputs");
+        env.submit(TranslateJob.ofPrefix("wrong-mode", model, in, out, TranslateJob.Mode.TRANSLATE, null), "wrong-mode");
+
+        assertFailed("not-allowed", "other-bucket");
+        assertFailed("no-model", "models/missing/model.json");
+        assertFailed("pth", "unsupported model format");
+        assertFailed("no-inputs", "nothing/here/");
+        assertFailed("wrong-mode", "colorize");
+        assertTrue(env.outputKeys("refused/out/").isEmpty());
+    }
+
+    private void assertFailed(String jobId, String mention) throws InterruptedException {
+        JobEvent e = env.events.awaitTerminal(jobId, Duration.ofSeconds(60));
+        assertEquals(EventType.FAILED, e.type(), e::toString);
+        assertTrue(e.reason().contains(mention), () -> jobId + ": " + e.reason());
+    }
+
+    private static List<ConsumerRecord<String, String>> awaitDeadLetters(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (env.dlq.records().size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertEquals(n, env.dlq.records().size(), () -> "dead letters: " + env.dlq.records());
+        return env.dlq.records();
+    }
+
+    private static String header(ConsumerRecord<String, String> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
