@@ -33,6 +33,10 @@ public final class JobValidator {
             Shard.class, "shard.schema.json",
             JobEvent.class, "job-event.schema.json");
 
+    /** What each message's top-level oneOf means, for the violation text. */
+    private static final Map<Class<?>, String> ONE_OF_RULES = Map.of(TranslateJob.class,
+            "exactly one of 'input' (an s3:// prefix) and 'inputs' (a list of s3:// object URIs) is required");
+
     private final Map<Class<?>, JsonSchema> schemas;
 
     public JobValidator() {
@@ -71,6 +75,24 @@ public final class JobValidator {
         return validate(json, JobEvent.class);
     }
 
+    /**
+     * The validator's messages, with "$" for the root object, and the hard-to-read output of a
+     * failed oneOf (every branch's complaint) replaced by the rule it encodes.
+     */
+    private static List<String> readable(Set<ValidationMessage> messages, Class<?> type) {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        for (ValidationMessage m : messages) {
+            String path = String.valueOf(m.getEvaluationPath());
+            if (ONE_OF_RULES.containsKey(type) && path.contains("oneOf")) {
+                out.add("$: " + ONE_OF_RULES.get(type));
+                continue;
+            }
+            String text = m.getMessage();
+            out.add(text.startsWith(":") ? "$" + text : text);
+        }
+        return List.copyOf(out);
+    }
+
     /** Validates {@code json} against the schema of {@code type} (one of the message records). */
     public <T> Validated<T> validate(String json, Class<T> type) {
         JsonSchema schema = schemas.get(type);
@@ -88,7 +110,7 @@ public final class JobValidator {
         }
         Set<ValidationMessage> messages = schema.validate(node);
         if (!messages.isEmpty()) {
-            return new Validated<>(null, messages.stream().map(ValidationMessage::getMessage).sorted().toList());
+            return new Validated<>(null, readable(messages, type));
         }
         try {
             return new Validated<>(Json.mapper().treeToValue(node, type), List.of());
