@@ -1,0 +1,160 @@
+package dev.pix2pix.demo;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.Polygon;
+import java.awt.RadialGradientPaint;
+import java.awt.RenderingHints;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.util.Random;
+
+/**
+ * Procedural colour scenes for the demo (no external data): a sky gradient, a sun, hills, a
+ * textured ground, houses, trees and balloons, each drawn with Java2D from a seed, plus their
+ * grayscale (luma) versions. The colours follow rules a model can learn from the gray levels and
+ * shapes alone: skies are blue to warm, grass green, roofs red or brown, trunks brown.
+ */
+public final class Scenes {
+    private static final Color[][] SKIES = {
+        {new Color(40, 90, 200), new Color(150, 200, 245)},   // day
+        {new Color(20, 60, 160), new Color(120, 180, 240)},   // deep day
+        {new Color(70, 60, 150), new Color(250, 160, 90)},    // sunset
+        {new Color(30, 40, 110), new Color(230, 120, 110)},   // dusk
+    };
+    private static final Color[] GROUNDS = {
+        new Color(60, 150, 60), new Color(90, 170, 50), new Color(40, 120, 70), new Color(180, 160, 90),
+    };
+    private static final Color[] WALLS = {
+        new Color(230, 220, 190), new Color(240, 200, 80), new Color(200, 80, 60), new Color(120, 170, 220),
+    };
+    private static final Color[] ROOFS = {new Color(170, 40, 30), new Color(110, 60, 30), new Color(60, 60, 70)};
+    private static final Color[] BALLOONS = {
+        new Color(230, 40, 40), new Color(250, 200, 30), new Color(160, 60, 200), new Color(250, 120, 20),
+    };
+
+    private Scenes() {}
+
+    /** A colour scene of {@code width} x {@code height}, fully determined by {@code seed}. */
+    public static BufferedImage scene(long seed, int width, int height) {
+        Random r = new Random(seed * 7919 + 17);
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        double w = width, h = height;
+        int horizon = (int) (h * (0.5 + 0.2 * r.nextDouble()));
+
+        Color[] sky = SKIES[r.nextInt(SKIES.length)];
+        g.setPaint(new GradientPaint(0, 0, sky[0], 0, horizon, sky[1]));
+        g.fillRect(0, 0, width, horizon + 1);
+
+        // sun with a soft glow
+        float sx = (float) (w * (0.15 + 0.7 * r.nextDouble()));
+        float sy = (float) (horizon * (0.2 + 0.5 * r.nextDouble()));
+        float sr = (float) (w * (0.06 + 0.05 * r.nextDouble()));
+        g.setPaint(new RadialGradientPaint(sx, sy, sr * 2.5f, new float[] {0f, 0.4f, 1f},
+                new Color[] {new Color(255, 250, 210, 255), new Color(255, 230, 140, 140), new Color(255, 230, 140, 0)}));
+        g.fill(new Ellipse2D.Float(sx - sr * 2.5f, sy - sr * 2.5f, sr * 5, sr * 5));
+        g.setColor(new Color(255, 240, 170));
+        g.fill(new Ellipse2D.Float(sx - sr, sy - sr, 2 * sr, 2 * sr));
+
+        // balloons
+        int balloons = r.nextInt(3);
+        for (int i = 0; i < balloons; i++) {
+            float bx = (float) (w * r.nextDouble()), by = (float) (horizon * (0.15 + 0.6 * r.nextDouble()));
+            float br = (float) (w * (0.03 + 0.03 * r.nextDouble()));
+            g.setColor(BALLOONS[r.nextInt(BALLOONS.length)]);
+            g.fill(new Ellipse2D.Float(bx - br, by - br * 1.2f, 2 * br, 2.4f * br));
+            g.setColor(new Color(60, 60, 60));
+            g.setStroke(new BasicStroke(Math.max(1f, (float) w / 200f)));
+            g.drawLine((int) bx, (int) (by + br * 1.2f), (int) bx, (int) (by + br * 2.5f));
+        }
+
+        // hills behind the ground: darker green sine silhouette
+        Color ground = GROUNDS[r.nextInt(GROUNDS.length)];
+        Path2D hills = new Path2D.Double();
+        hills.moveTo(0, h);
+        double amp = h * (0.04 + 0.08 * r.nextDouble()), freq = 1 + 2 * r.nextDouble(), phase = r.nextDouble() * 6.28;
+        for (int x = 0; x <= width; x++) {
+            hills.lineTo(x, horizon - amp * (1 + Math.sin(phase + freq * 6.28 * x / w)) / 2);
+        }
+        hills.lineTo(w, h);
+        hills.closePath();
+        g.setColor(ground.darker());
+        g.fill(hills);
+        g.setPaint(new GradientPaint(0, horizon, ground, 0, (float) h, ground.darker().darker()));
+        g.fillRect(0, horizon, width, height - horizon);
+
+        // houses and trees standing on the ground
+        int things = 1 + r.nextInt(4);
+        for (int i = 0; i < things; i++) {
+            double x = w * (0.05 + 0.85 * r.nextDouble());
+            double base = horizon + (h - horizon) * (0.2 + 0.6 * r.nextDouble());
+            double s = w * (0.10 + 0.10 * r.nextDouble()) * (0.6 + 0.8 * (base - horizon) / (h - horizon));
+            if (r.nextBoolean()) {
+                house(g, r, x, base, s);
+            } else {
+                tree(g, r, x, base, s);
+            }
+        }
+        g.dispose();
+        texture(img, r, 6);
+        return img;
+    }
+
+    private static void house(Graphics2D g, Random r, double x, double base, double s) {
+        int wx = (int) x, wy = (int) (base - s), ww = (int) (s * 1.2), wh = (int) s;
+        g.setColor(WALLS[r.nextInt(WALLS.length)]);
+        g.fillRect(wx, wy, ww, wh);
+        g.setColor(ROOFS[r.nextInt(ROOFS.length)]);
+        g.fill(new Polygon(new int[] {wx - (int) (s * 0.1), wx + ww / 2, wx + ww + (int) (s * 0.1)},
+                new int[] {wy, wy - (int) (s * 0.6), wy}, 3));
+        g.setColor(new Color(90, 140, 200)); // window
+        g.fillRect(wx + ww / 5, wy + wh / 4, Math.max(1, ww / 4), Math.max(1, wh / 4));
+        g.setColor(new Color(100, 60, 30)); // door
+        g.fillRect(wx + ww * 3 / 5, wy + wh / 2, Math.max(1, ww / 5), wh - wh / 2);
+    }
+
+    private static void tree(Graphics2D g, Random r, double x, double base, double s) {
+        g.setColor(new Color(110, 70, 35));
+        g.fillRect((int) (x - s * 0.08), (int) (base - s * 0.6), Math.max(1, (int) (s * 0.16)), (int) (s * 0.6));
+        Color leaves = new Color(30 + r.nextInt(40), 110 + r.nextInt(60), 30 + r.nextInt(30));
+        g.setColor(leaves);
+        g.fill(new Ellipse2D.Double(x - s * 0.45, base - s * 1.4, s * 0.9, s * 0.9));
+        g.setColor(leaves.brighter());
+        g.fill(new Ellipse2D.Double(x - s * 0.25, base - s * 1.3, s * 0.35, s * 0.35));
+    }
+
+    /** Mild per-pixel noise, the same on all channels, so the texture survives in gray. */
+    private static void texture(BufferedImage img, Random r, int amplitude) {
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int rgb = img.getRGB(x, y);
+                int n = r.nextInt(2 * amplitude + 1) - amplitude;
+                int red = clamp(((rgb >> 16) & 255) + n), green = clamp(((rgb >> 8) & 255) + n), blue = clamp((rgb & 255) + n);
+                img.setRGB(x, y, (red << 16) | (green << 8) | blue);
+            }
+        }
+    }
+
+    /** The 8-bit grayscale (Rec. 601 luma) version of an RGB image. */
+    public static BufferedImage gray(BufferedImage rgb) {
+        BufferedImage out = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+        var raster = out.getRaster();
+        for (int y = 0; y < rgb.getHeight(); y++) {
+            for (int x = 0; x < rgb.getWidth(); x++) {
+                int p = rgb.getRGB(x, y);
+                double l = 0.299 * ((p >> 16) & 255) + 0.587 * ((p >> 8) & 255) + 0.114 * (p & 255);
+                raster.setSample(x, y, 0, clamp((int) Math.round(l)));
+            }
+        }
+        return out;
+    }
+
+    private static int clamp(int v) {
+        return Math.max(0, Math.min(255, v));
+    }
+}
