@@ -192,18 +192,30 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Creates a topic (replication factor 1); an existing topic is left as it is. */
     public void createTopic(String name, int partitions) {
+        createTopics(List.of(name), partitions);
+    }
+
+    /** Creates topics in one request (e.g. {@code Topics.DEFAULTS.all()}); existing ones are left as they are. */
+    public void createTopics(java.util.Collection<String> names, int partitions) {
         try (Admin admin = Admin.create(adminConfig(10_000))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
+            var results = admin.createTopics(names.stream()
+                    .map(n -> new NewTopic(n, partitions, (short) 1)).toList()).values();
+            for (var e : results.entrySet()) {
+                try {
+                    e.getValue().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + e.getKey() + ": " + ex.getCause(),
+                                ex.getCause());
+                    }
+                } catch (java.util.concurrent.TimeoutException ex) {
+                    throw new IllegalStateException("timed out creating topic " + e.getKey() + " on "
+                            + bootstrapServers(), ex);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topic " + name, e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("timed out creating topic " + name + " on " + bootstrapServers(), e);
+            throw new IllegalStateException("interrupted while creating topics " + names, e);
         }
     }
 

@@ -55,6 +55,18 @@ class LocalKafkaIT {
     }
 
     @Test
+    void createsSeveralTopicsAtOnce(LocalKafka kafka) throws Exception {
+        kafka.createTopic("it.many.b", 1);
+        kafka.createTopics(List.of("it.many.a", "it.many.b", "it.many.c"), 2);
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
+            var topics = admin.describeTopics(Set.of("it.many.a", "it.many.b", "it.many.c")).allTopicNames().get();
+            assertEquals(2, topics.get("it.many.a").partitions().size());
+            assertEquals(1, topics.get("it.many.b").partitions().size(), "an existing topic is left alone");
+            assertEquals(2, topics.get("it.many.c").partitions().size());
+        }
+    }
+
+    @Test
     void sharedBrokerIsStartedOncePerJvm(LocalKafka kafka) {
         assertEquals(kafka.pid(), SharedStack.kafka().pid());
     }
