@@ -37,11 +37,24 @@ public final class Evaluator {
     private final UnetGenerator g;
     private final ModelInfo info;
     private final boolean evalMode;
+    private final boolean grayBaseline;
 
     public Evaluator(UnetGenerator g, ModelInfo info, boolean evalMode) {
+        this(g, info, evalMode, false);
+    }
+
+    /**
+     * @param grayBaseline for colorize models: score the gray baseline (the input's lightness with zero
+     *     chroma) instead of the model, for comparison in the same report format
+     */
+    public Evaluator(UnetGenerator g, ModelInfo info, boolean evalMode, boolean grayBaseline) {
+        if (grayBaseline && !info.colorize()) {
+            throw new IllegalArgumentException("the gray baseline applies to colorization models");
+        }
         this.g = g;
         this.info = info;
         this.evalMode = evalMode;
+        this.grayBaseline = grayBaseline;
     }
 
     public MetricsSummary run(PairDataset data, Path report, int k, IntConsumer progress, NDManager manager)
@@ -56,10 +69,14 @@ public final class Evaluator {
         for (int i = 0; i < data.size(); i++) {
             Sample s = data.sample(i, Augment.none(size), new Random(0));
             float[] y;
-            try (NDManager step = manager.newSubManager()) {
-                NDArray x = step.create(s.input(), new Shape(1, in, size, size));
-                Pass pass = evalMode ? Pass.eval(step) : Pass.testTime(step, new long[] {i});
-                y = g.forward(x, pass).toFloatArray();
+            if (grayBaseline) {
+                y = new float[g.spec().outputNc() * size * size];
+            } else {
+                try (NDManager step = manager.newSubManager()) {
+                    NDArray x = step.create(s.input(), new Shape(1, in, size, size));
+                    Pass pass = evalMode ? Pass.eval(step) : Pass.testTime(step, new long[] {i});
+                    y = g.forward(x, pass).toFloatArray();
+                }
             }
             FloatImage fake = toRgb(s.input(), y, size);
             FloatImage real = toRgb(s.input(), s.target(), size);

@@ -182,6 +182,9 @@ public final class Trainer implements AutoCloseable {
             long totalIterations = perEpoch * total;
             long lastProgress = System.currentTimeMillis();
             double emaSecondsPerIt = -1;
+            // one accumulator for the whole run (zeroed each epoch), so the live array count is constant
+            NDArray acc = manager.zeros(new Shape(lossNames.size()));
+            try {
             for (int epoch = state.epoch(); epoch <= total; epoch++) {
                 long startIt = epoch == state.epoch() ? state.iterationInEpoch() : 0;
                 Engine.getInstance().setRandomSeed((int) (o.seed() * 7919 + epoch * 104729L + startIt));
@@ -189,7 +192,7 @@ public final class Trainer implements AutoCloseable {
                 double lr = o.learningRate(epoch);
                 boolean pretrain = o.isPretrainEpoch(epoch) || d == null;
                 long epochStart = System.nanoTime();
-                NDArray acc = manager.zeros(new Shape(lossNames.size()));
+                acc.set(new float[lossNames.size()]);
                 long counted = 0;
                 for (long it = startIt; it < perEpoch; it++) {
                     long t0 = System.nanoTime();
@@ -209,14 +212,12 @@ public final class Trainer implements AutoCloseable {
                                 (totalIterations - done) * emaSecondsPerIt));
                     }
                     if (it + 1 < perEpoch && stop.getAsBoolean()) {
-                        acc.close();
                         lastCheckpoint = checkpoint(o);
                         listener.checkpoint(epoch, state.iteration(), lastCheckpoint);
                         return new Result(Outcome.STOPPED, epoch, state.iteration(), outDir, lastCheckpoint, lastLosses);
                     }
                 }
                 lastLosses = means(acc, counted);
-                acc.close();
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 TrainListener.EpochStats stats = new TrainListener.EpochStats(epoch, total, lastLosses, seconds, lr);
                 appendLossLog(stats);
@@ -230,6 +231,9 @@ public final class Trainer implements AutoCloseable {
                 if (!last && stop.getAsBoolean()) {
                     return new Result(Outcome.STOPPED, epoch, state.iteration(), outDir, lastCheckpoint, lastLosses);
                 }
+            }
+            } finally {
+                acc.close();
             }
         }
         publish();

@@ -40,6 +40,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--eval-mode", description = "classic eval mode instead of test-time mode")
     boolean evalMode;
 
+    @Option(names = "--gray-baseline", description = "colorize models: score the input's gray (zero chroma) instead")
+    boolean grayBaseline;
+
     @Option(names = "--max-images", defaultValue = "0")
     int maxImages;
 
@@ -58,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
         {
             PairDataset ds = new PairDataset(data, Layout.parse(layout), Direction.parse(dir), g.spec().inputNc(),
                     g.spec().outputNc(), info.size(), maxImages, w -> System.err.println("warning: " + w));
-            MetricsSummary s = new Evaluator(g, info, evalMode).run(ds, out, k,
+            MetricsSummary s = new Evaluator(g, info, evalMode, grayBaseline).run(ds, out, k,
                     i -> bar.update("evaluate", i, ds.size(), null), m);
             bar.end();
             System.out.println(s.toJson());

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
                 + "and run jobs on the Kafka/S3 workers.",
         subcommands = {InfoCommand.class, TrainCommand.class, TranslateCommand.class, EvaluateCommand.class,
             BenchCommand.class, StackCommand.class, UploadCommand.class, DownloadCommand.class, SubmitCommand.class,
-            WatchCommand.class, JobsCommand.class, CancelCommand.class, ImportCommand.class, ExportCommand.class,
+            WatchCommand.class, JobsCommand.class, CancelCommand.class, ImportCommand.class, ExportCommand.class, BenchArchiveCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
