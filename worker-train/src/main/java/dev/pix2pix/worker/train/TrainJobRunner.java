@@ -1,0 +1,356 @@
+package dev.pix2pix.worker.train;
+
+import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pix2pix.data.PairDataset;
+import dev.pix2pix.model.CodeVersion;
+import dev.pix2pix.msg.EventType;
+import dev.pix2pix.msg.JobEvent;
+import dev.pix2pix.msg.Json;
+import dev.pix2pix.msg.TrainJob;
+import dev.pix2pix.store.ObjectStore;
+import dev.pix2pix.store.S3Uri;
+import dev.pix2pix.store.StoreException;
+import dev.pix2pix.train.RunState;
+import dev.pix2pix.train.TrainListener;
+import dev.pix2pix.train.TrainOptions;
+import dev.pix2pix.train.Trainer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs one validated training job end to end: markers, dataset cache, resume from the newest S3
+ * checkpoint, training with events, publication. Called on the single training thread only.
+ */
+@ApplicationScoped
+public class TrainJobRunner {
+    private static final Logger LOG = Logger.getLogger(TrainJobRunner.class);
+
+    /** Whether the job's message may be acknowledged (committed) or must be redelivered. */
+    public enum Disposition { ACK, REDELIVER }
+
+    @Inject
+    ObjectStore store;
+
+    @Inject
+    EventPublisher events;
+
+    @Inject
+    CancelRegistry cancels;
+
+    @Inject
+    TrainMetrics metrics;
+
+    @Inject
+    WorkerConfig cfg;
+
+    @Inject
+    Device device;
+
+    public Disposition run(TrainJob job, BooleanSupplier stopping) {
+        String id = job.jobId();
+        try {
+            // PyTorch's grad mode is per thread and on by default; the engine turns it off only on the
+            // thread that loaded it. The trainer's optimizer updates weights in place outside its
+            // gradient scopes, which torch refuses while grad mode is on.
+            JniUtils.setGradMode(false);
+            ModelSync sync = new ModelSync(store, S3Uri.parse(job.output()));
+            Optional<Markers.Success> success = sync.readJson(ModelSync.SUCCESS, Markers.Success.class);
+            if (success.isPresent()) {
+                return alreadyCompleted(id, success.get());
+            }
+            Optional<Markers.Cancelled> cancelled = sync.readJson(ModelSync.CANCELLED, Markers.Cancelled.class);
+            if (cancelled.isPresent()) {
+                events.send(JobEvent.builder(id, EventType.CANCELLED).reason(cancelled.get().reason())
+                        .message("cancelled earlier (" + sync.uri(ModelSync.CANCELLED) + "); not restarted").build());
+                return Disposition.ACK;
+            }
+            if (cancels.isCancelled(id)) {
+                return cancelBeforeStart(id, sync);
+            }
+            return train(job, sync, stopping);
+        } catch (Exception e) {
+            if (stopping.getAsBoolean()) {
+                LOG.warnf("job %s interrupted by shutdown (%s); left for redelivery", id, e.toString());
+                metrics.job("interrupted");
+                return Disposition.REDELIVER;
+            }
+            String reason = describe(e);
+            LOG.errorf(e, "job %s failed: %s", id, reason);
+            metrics.job("failed");
+            events.send(JobEvent.builder(id, EventType.FAILED).reason(reason).build());
+            return Disposition.ACK;
+        } finally {
+            metrics.running(false);
+        }
+    }
+
+    private Disposition train(TrainJob job, ModelSync sync, BooleanSupplier stopping) throws Exception {
+        String id = job.jobId();
+        JobPlan plan = JobPlan.of(job);
+        S3Uri dataset = S3Uri.parse(job.dataset());
+        events.send(JobEvent.builder(id, EventType.ACCEPTED)
+                .message("training " + plan.spec().netG() + " on " + dataset.asPrefix() + " into " + sync.output()
+                        + " (device " + device + ")").build());
+        metrics.job("started");
+        long t0 = System.nanoTime();
+        try (ProgressHeartbeat heartbeat = new ProgressHeartbeat(id, cfg.train().progressInterval(), events::trySend)) {
+            DatasetCache cache = new DatasetCache(store, cfg.workDir().resolve("datasets"));
+            DatasetCache.Fetched fetched = cache.fetch(dataset, (done, total) -> heartbeat.update(
+                    new ProgressHeartbeat.Snapshot(done, total, Double.NaN, Double.NaN, null, "downloading dataset")));
+            LOG.infof("dataset %s: %d files, %d downloaded, %d reused from the cache", dataset, fetched.files(),
+                    fetched.downloaded(), fetched.reused());
+            List<String> warnings = new ArrayList<>();
+            TrainOptions o = plan.options();
+            PairDataset data = new PairDataset(fetched.dir(), plan.layout(), plan.direction(), plan.spec().inputNc(),
+                    plan.spec().outputNc(), o.loadSize(), o.maxImages(), w -> {
+                        warnings.add(w);
+                        LOG.warn(w);
+                    });
+
+            // S3 is the truth: a local folder left by an earlier attempt on this machine is discarded.
+            Path modelDir = cfg.workDir().resolve("jobs").resolve(id);
+            deleteTree(modelDir);
+            Files.createDirectories(modelDir);
+            Optional<String> resumedFrom = sync.downloadLatestCheckpoint(modelDir);
+            Trainer trainer;
+            if (resumedFrom.isPresent()) {
+                RunState saved = Trainer.checkpointState(modelDir).orElseThrow();
+                sync.downloadLossLog(modelDir, saved.epoch());
+                TrainOptions resumed = Trainer.resumableOptions(saved, plan.spec(), o.epochs(), o.epochsDecay());
+                LOG.infof("resuming from %s%s (epoch %d, iteration %d)", sync.output(), resumedFrom.get(),
+                        saved.epoch(), saved.iteration());
+                trainer = Trainer.resume(modelDir, resumed, data, device);
+            } else {
+                trainer = Trainer.start(plan.spec(), o, plan.dataSpec(), data, modelDir, device);
+            }
+            try (trainer) {
+                metrics.running(true);
+                JobListener listener = new JobListener(id, sync, trainer, data, plan, heartbeat, modelDir);
+                Trainer.Result r = trainer.run(listener, () -> stopping.getAsBoolean() || cancels.isCancelled(id));
+                metrics.running(false);
+                heartbeat.close(); // no progress event after the terminal one
+                if (r.outcome() == Trainer.Outcome.COMPLETED) {
+                    complete(id, sync, r, data, fetched, modelDir, resumedFrom.orElse(null),
+                            (System.nanoTime() - t0) / 1e9, warnings.size());
+                    return Disposition.ACK;
+                }
+                String checkpoint = listener.lastCheckpoint;
+                if (cancels.isCancelled(id)) {
+                    String reason = cancels.reason(id).orElse("cancelled");
+                    sync.putJson(ModelSync.CANCELLED, new Markers.Cancelled(id, reason, r.epoch(), r.iteration(),
+                            checkpoint, Instant.now().toString()));
+                    JobEvent.Builder b = JobEvent.builder(id, EventType.CANCELLED).reason(reason).epoch(r.epoch())
+                            .done(r.iteration());
+                    if (checkpoint != null) {
+                        b.checkpoint(checkpoint);
+                    }
+                    events.send(b.build());
+                    metrics.job("cancelled");
+                    LOG.infof("job %s cancelled at epoch %d, iteration %d", id, r.epoch(), r.iteration());
+                    return Disposition.ACK;
+                }
+                LOG.infof("job %s stopped for shutdown at epoch %d, iteration %d; checkpoint %s uploaded; left for "
+                        + "redelivery", id, r.epoch(), r.iteration(), checkpoint);
+                metrics.job("interrupted");
+                return Disposition.REDELIVER;
+            }
+        }
+    }
+
+    private void complete(String id, ModelSync sync, Trainer.Result r, PairDataset data, DatasetCache.Fetched fetched,
+            Path modelDir, String resumedFrom, double seconds, int skipped) throws IOException {
+        Map<String, Double> losses = r.lastLosses().isEmpty() ? lastLoggedLosses(modelDir) : r.lastLosses();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("jobId", id);
+        m.put("epochs", r.epoch());
+        m.put("iterations", r.iteration());
+        m.put("losses", losses);
+        m.put("images", data.size());
+        m.put("secondsThisRun", seconds);
+        m.put("resumedFrom", resumedFrom);
+        m.put("device", device.toString());
+        m.put("codeVersion", CodeVersion.get());
+        Files.writeString(modelDir.resolve(ModelSync.METRICS), Json.write(m) + "\n");
+
+        List<String> outputs = new ArrayList<>();
+        outputs.add(sync.output().toString());
+        outputs.addAll(sync.publishModel(modelDir));
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("epochs", (long) r.epoch());
+        counts.put("iterations", r.iteration());
+        counts.put("images", (long) data.size());
+        counts.put("skippedImages", (long) skipped);
+        counts.put("datasetFiles", (long) fetched.files());
+        counts.put("datasetDownloaded", (long) fetched.downloaded());
+        counts.put("datasetReused", (long) fetched.reused());
+        Map<String, Object> metricsOut = new LinkedHashMap<>();
+        metricsOut.put("secondsThisRun", seconds);
+        if (resumedFrom != null) {
+            metricsOut.put("resumedFrom", resumedFrom);
+        }
+        // the marker goes last: its presence means everything above is in place
+        sync.putJson(ModelSync.SUCCESS, new Markers.Success(id, outputs, losses, counts, metricsOut,
+                Instant.now().toString()));
+        events.send(JobEvent.builder(id, EventType.COMPLETED).outputs(outputs).losses(losses).counts(counts)
+                .metrics(metricsOut).seconds(seconds).epoch(r.epoch()).build());
+        metrics.job("completed");
+        LOG.infof("job %s completed: %d epochs, %d iterations, model in %s", id, r.epoch(), r.iteration(),
+                sync.output());
+    }
+
+    private Disposition alreadyCompleted(String id, Markers.Success s) {
+        LOG.infof("job %s already completed; not training it again", id);
+        JobEvent.Builder b = JobEvent.builder(id, EventType.COMPLETED).outputs(s.outputs()).losses(s.losses())
+                .counts(s.counts()).message("already completed at " + s.completedAt() + "; not trained again");
+        events.send(b.build());
+        metrics.job("already-completed");
+        return Disposition.ACK;
+    }
+
+    private Disposition cancelBeforeStart(String id, ModelSync sync) {
+        String reason = cancels.reason(id).orElse("cancelled");
+        sync.putJson(ModelSync.CANCELLED, new Markers.Cancelled(id, reason, null, null, null, Instant.now().toString()));
+        events.send(JobEvent.builder(id, EventType.CANCELLED).reason(reason).message("cancelled before it started")
+                .build());
+        metrics.job("cancelled");
+        return Disposition.ACK;
+    }
+
+    /** Callbacks of the trainer, on the training thread. */
+    private final class JobListener implements TrainListener {
+        private final String id;
+        private final ModelSync sync;
+        private final Trainer trainer;
+        private final PairDataset data;
+        private final JobPlan plan;
+        private final ProgressHeartbeat heartbeat;
+        private final Path modelDir;
+        private long lastIteration = -1;
+        private long lastNanos = System.nanoTime();
+        volatile String lastCheckpoint;
+
+        JobListener(String id, ModelSync sync, Trainer trainer, PairDataset data, JobPlan plan,
+                ProgressHeartbeat heartbeat, Path modelDir) {
+            this.id = id;
+            this.sync = sync;
+            this.trainer = trainer;
+            this.data = data;
+            this.plan = plan;
+            this.heartbeat = heartbeat;
+            this.modelDir = modelDir;
+        }
+
+        @Override
+        public void progress(Progress p) {
+            int batch = trainer.state().options().batch();
+            double itPerSecond = p.imagesPerSecond() / batch;
+            heartbeat.update(new ProgressHeartbeat.Snapshot(p.iteration(), p.totalIterations(), itPerSecond,
+                    p.etaSeconds(), p.epoch(), String.format("epoch %d/%d, iteration %d/%d of the epoch, %.1f images/s",
+                            p.epoch(), p.totalEpochs(), p.iterationInEpoch(), p.iterationsPerEpoch(),
+                            p.imagesPerSecond())));
+            long now = System.nanoTime();
+            if (lastIteration >= 0) {
+                metrics.iterations(p.iteration() - lastIteration, (now - lastNanos) / 1e9, p.imagesPerSecond());
+            }
+            lastIteration = p.iteration();
+            lastNanos = now;
+        }
+
+        @Override
+        public void epoch(EpochStats e) {
+            List<String> samples = new ArrayList<>();
+            try {
+                TrainOptions o = trainer.state().options();
+                byte[] png = SampleStrip.render(trainer.generator(), data, o.size(), o.loadSize(), plan.colorize(),
+                        cfg.train().samplePairs(), device);
+                String name = String.format("samples/epoch_%03d.png", e.epoch());
+                sync.putPng(name, png);
+                samples.add(sync.uri(name).toString());
+            } catch (IOException | RuntimeException ex) {
+                if (ex instanceof StoreException) {
+                    throw (StoreException) ex;
+                }
+                LOG.warnf("epoch %d: could not render samples: %s", e.epoch(), ex.toString());
+            }
+            sync.uploadLossLog(modelDir);
+            events.trySend(JobEvent.builder(id, EventType.EPOCH).epoch(e.epoch()).done(e.epoch()).total(e.totalEpochs())
+                    .losses(e.losses()).seconds(e.seconds()).samples(samples).metrics(Map.of("lr", e.lr())).build());
+        }
+
+        @Override
+        public void checkpoint(int epoch, long iteration, Path dir) {
+            try {
+                S3Uri uri = sync.uploadCheckpoint(dir, trainer.state().options().keepCheckpoints());
+                sync.uploadLossLog(modelDir);
+                lastCheckpoint = uri.toString();
+                events.trySend(JobEvent.builder(id, EventType.CHECKPOINT).epoch(epoch).done(iteration)
+                        .checkpoint(uri.toString()).build());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void warning(String message) {
+            LOG.warn(message);
+        }
+    }
+
+    private static Map<String, Double> lastLoggedLosses(Path modelDir) throws IOException {
+        Path log = modelDir.resolve(ModelSync.LOSS_LOG);
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (!Files.exists(log)) {
+            return out;
+        }
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        if (!lines.isEmpty()) {
+            JsonNode n = Json.mapper().readTree(lines.get(lines.size() - 1));
+            for (String k : List.of("G_GAN", "G_L1", "D_real", "D_fake", "G_L2", "R1")) {
+                if (n.has(k)) {
+                    out.put(k, n.get(k).asDouble());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A failure reason for the failed event: store errors already name the object and what to check. */
+    static String describe(Throwable e) {
+        Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        if (t instanceof StoreException || t instanceof DatasetCache.DatasetException) {
+            return t.getMessage();
+        }
+        if (t instanceof IllegalArgumentException) {
+            return "invalid job: " + t.getMessage();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.pix2pix.worker.train;
+
+import dev.pix2pix.msg.CancelJob;
+import dev.pix2pix.msg.Json;
+import dev.pix2pix.msg.TrainJob;
+import dev.pix2pix.stack.LocalKafka;
+import dev.pix2pix.stack.LocalS3;
+import dev.pix2pix.stack.SharedStack;
+import dev.pix2pix.store.ObjectStore;
+import dev.pix2pix.store.S3Uri;
+import dev.pix2pix.store.StoreConfig;
+import dev.pix2pix.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One IT class's world on the shared real Kafka broker and S3Proxy: its own topic names (through the
+ * worker's pix2pix.topics.* overrides), consumer group and bucket, a few facades pairs uploaded as
+ * the dataset, a producer for jobs and readers of the events and dead-letter topics.
+ */
+final class ItEnv implements AutoCloseable {
+    final String name;
+    final LocalKafka kafka = SharedStack.kafka();
+    final LocalS3 s3 = SharedStack.s3();
+    final String bucket;
+    final ObjectStore store;
+    final String trainTopic;
+    final String eventsTopic;
+    final String controlTopic;
+    final String dlqTopic;
+    final Path dir;
+    private final KafkaProducer<String, String> producer;
+    final EventLog events;
+    final EventLog dlq;
+
+    ItEnv(String name) throws IOException {
+        this.name = name;
+        this.bucket = "it-" + name;
+        this.trainTopic = name + ".train.jobs";
+        this.eventsTopic = name + ".events";
+        this.controlTopic = name + ".control";
+        this.dlqTopic = name + ".dlq";
+        for (String t : new String[] {trainTopic, eventsTopic, controlTopic, dlqTopic}) {
+            kafka.createTopic(t, 1);
+        }
+        this.dir = Files.createTempDirectory("wt-" + name + "-");
+        this.store = new ObjectStore(StoreConfig.of(s3.endpoint(), s3.accessKey(), s3.secretKey()));
+        store.ensureBucket(bucket);
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        this.producer = new KafkaProducer<>(p);
+        this.events = new EventLog(kafka.bootstrapServers(), eventsTopic);
+        this.dlq = new EventLog(kafka.bootstrapServers(), dlqTopic);
+    }
+
+    /** Copies the first n facades training pairs to s3://bucket/datasets/<label>/ and returns that URI. */
+    String uploadFacades(String label, int n) throws IOException {
+        Path local = TestData.subset("facades/train", n, dir.resolve("data-" + label));
+        S3Uri prefix = new S3Uri(bucket, "datasets/" + label + "/");
+        try (Stream<Path> files = Files.list(local)) {
+            for (Path f : files.sorted().toList()) {
+                store.upload(f, prefix.child(f.getFileName().toString()));
+            }
+        }
+        return prefix.toString();
+    }
+
+    /** System properties for a worker of this environment. */
+    Map<String, String> workerProps(Path workDir) {
+        Map<String, String> m = new HashMap<>();
+        m.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        m.put("pix2pix.s3.endpoint", s3.endpoint());
+        m.put("pix2pix.s3.access-key", s3.accessKey());
+        m.put("pix2pix.s3.secret-key", s3.secretKey());
+        m.put("pix2pix.s3.allowed-buckets", bucket);
+        m.put("pix2pix.device", "cpu");
+        m.put("pix2pix.work-dir", workDir.toString());
+        m.put("pix2pix.topics.train-jobs", trainTopic);
+        m.put("pix2pix.topics.events", eventsTopic);
+        m.put("pix2pix.topics.control", controlTopic);
+        m.put("pix2pix.topics.dlq", dlqTopic);
+        m.put("pix2pix.topics.partitions", "1");
+        m.put("pix2pix.train.progress-interval", "1s");
+        m.put("mp.messaging.incoming.train-jobs.group.id", name + "-worker-train");
+        return m;
+    }
+
+    /** A narrow, fast job: unet_64, ngf/ndf 8, 64x64. */
+    static TrainJob.Options tinyOptions(int epochs, int checkpointEvery) {
+        return new TrainJob.Options("unet_64", null, null, 8, 8, null, null, null, epochs, 0, 1, 64, 64, null,
+                null, null, null, null, null, null, null, 7L, checkpointEvery, null, null);
+    }
+
+    void send(TrainJob job) {
+        sendRaw(trainTopic, job.jobId(), Json.write(job));
+    }
+
+    void cancel(String jobId) {
+        sendRaw(controlTopic, jobId, Json.write(new CancelJob(dev.pix2pix.msg.SchemaVersion.CURRENT, jobId,
+                "asked by the test")));
+    }
+
+    void sendRaw(String topic, String key, String value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + topic, e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        producer.close();
+        events.close();
+        dlq.close();
+        store.close();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
