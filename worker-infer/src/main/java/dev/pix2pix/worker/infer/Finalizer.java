@@ -8,6 +8,7 @@ import dev.pix2pix.msg.Json;
 import dev.pix2pix.store.ObjectInfo;
 import dev.pix2pix.store.ObjectStore;
 import dev.pix2pix.store.S3Uri;
+import dev.pix2pix.store.StoreException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,9 +80,30 @@ public class Finalizer {
                 return Sequential.Outcome.ACK;
             }
             MDC.put("jobId", d.jobId());
-            handle(d);
+            try {
+                handle(d);
+            } catch (StoreException e) {
+                if (e.kind() == StoreException.Kind.TRANSIENT) {
+                    throw e; // retried
+                }
+                giveUp(d, e);
+            } catch (RuntimeException e) {
+                if (e.getCause() instanceof java.io.IOException) {
+                    throw e; // retried
+                }
+                giveUp(d, e);
+            }
             return Sequential.Outcome.ACK;
         });
+    }
+
+    /** A job whose parts cannot be finalized ends as failed rather than never. */
+    private void giveUp(ShardDone d, RuntimeException e) {
+        LOG.errorf(e, "cannot finalize job %s", d.jobId());
+        String reason = "cannot finalize: " + e.getMessage();
+        new JobFiles(store, S3Uri.parse(d.job().output())).writeState(d.jobId(), "failed", reason);
+        metrics.job("failed");
+        out.event(JobEvent.builder(d.jobId(), EventType.FAILED).reason(reason).build());
     }
 
     void handle(ShardDone d) {

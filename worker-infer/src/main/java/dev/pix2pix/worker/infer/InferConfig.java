@@ -32,6 +32,22 @@ public interface InferConfig {
 
     Infer infer();
 
+    /** Consumer settings for long records, used by the channels in application.properties. */
+    Kafka kafka();
+
+    interface Kafka {
+        /** Upper bound for one record's processing between polls. */
+        long maxPollIntervalMs();
+
+        /** How soon a dead replica's partitions move to the others. */
+        int sessionTimeoutMs();
+
+        int heartbeatIntervalMs();
+
+        /** A record unacked longer marks the channel unhealthy (0 = never). */
+        long unprocessedRecordMaxAgeMs();
+    }
+
     interface S3 {
         String endpoint();
 

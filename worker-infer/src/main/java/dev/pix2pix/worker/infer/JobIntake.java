@@ -6,6 +6,7 @@ import dev.pix2pix.msg.EventType;
 import dev.pix2pix.msg.JobEvent;
 import dev.pix2pix.msg.JobValidator;
 import dev.pix2pix.msg.Json;
+import dev.pix2pix.msg.SchemaVersion;
 import dev.pix2pix.msg.Shard;
 import dev.pix2pix.msg.TranslateJob;
 import dev.pix2pix.msg.Validated;
@@ -144,7 +145,9 @@ public class JobIntake {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (int i = 0; i < slices.size(); i++) {
             List<String> uris = slices.get(i).stream().map(k -> plan.base().child(k).toString()).toList();
-            Shard shard = Shard.of(fanned, i, slices.size(), uris);
+            // not Shard.of, which drops the job's input: here it is the base prefix (one string) that
+            // output keys are relative to, and shards of one job must agree on it
+            Shard shard = new Shard(SchemaVersion.CURRENT, job.jobId(), i, slices.size(), uris, fanned);
             sent.add(out.sendAsync(cfg.topics().translateShards(), shard.kafkaKey(),
                     InputPlanner.partition(job.jobId(), i, partitions), Json.write(shard), null));
         }

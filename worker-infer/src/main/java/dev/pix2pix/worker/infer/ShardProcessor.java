@@ -72,6 +72,11 @@ final class ShardProcessor {
             metrics.shard("cancelled");
             return new Result(note(shard, ShardDone.CANCELLED, 0, 0, 0, 0, 0, cancels.reason(jobId)), false);
         }
+        if (job.input() == null) {
+            metrics.shard("failed");
+            return new Result(note(shard, ShardDone.FAILED, 0, 0, 0, 0, 0, "shard " + shard.index()
+                    + " has no base prefix (job.input): it was not fanned out by worker-infer"), false);
+        }
         Optional<List<ManifestLine>> written = existingPart(files, shard);
         if (written.isPresent()) {
             // a redelivery after the part was written: report it again as it was
@@ -187,14 +192,13 @@ final class ShardProcessor {
         return lines;
     }
 
-    /** The prefix output keys are relative to: the job's input prefix as fanned out. */
+    /** The prefix output keys are relative to: the job's input prefix as fanned out by {@link JobIntake}. */
     static S3Uri base(Shard shard) {
-        if (shard.job().input() != null) {
-            return S3Uri.parse(shard.job().input()).asPrefix();
+        if (shard.job().input() == null) {
+            throw new IllegalArgumentException("shard " + shard.index() + " of " + shard.jobId()
+                    + " has no base prefix (job.input); it was not fanned out by worker-infer");
         }
-        S3Uri first = S3Uri.parse(shard.inputs().get(0));
-        return new S3Uri(first.bucket(), InputPlanner.commonFolder(
-                shard.inputs().stream().map(u -> S3Uri.parse(u).key()).toList()));
+        return S3Uri.parse(shard.job().input()).asPrefix();
     }
 
     private static long count(List<ManifestLine> lines, String status) {

@@ -1,0 +1,100 @@
+package dev.pix2pix.worker.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pix2pix.msg.TranslateJob;
+import dev.pix2pix.store.ObjectInfo;
+import dev.pix2pix.store.S3Uri;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class InputPlannerTest {
+    private static List<ObjectInfo> objects(String bucket, String... keys) {
+        return java.util.Arrays.stream(keys).map(k -> new ObjectInfo(bucket, k, 1, "e")).toList();
+    }
+
+    @Test
+    void prefixJobSkipsUnderscoreFoldersHiddenFilesAndTheOutputPrefix() throws Exception {
+        TranslateJob job = TranslateJob.ofPrefix("j", "s3://mdl/model/", "s3://bkt/in", "s3://bkt/in/out/", null, null);
+        InputPlanner.Plan p = InputPlanner.plan(job, prefix -> {
+            assertEquals(S3Uri.parse("s3://bkt/in/"), prefix); // the folder, not every key starting with "in"
+            return objects("bkt", "in/z.png", "in/a/b.jpg", "in/_contact/t.jpg", "in/.DS_Store", "in/out/a/b.png",
+                    "in/x/_old/y.png");
+        });
+        assertEquals(S3Uri.parse("s3://bkt/in/"), p.base());
+        assertEquals(List.of("a/b.jpg", "z.png"), p.keys());
+    }
+
+    @Test
+    void emptyPrefixIsRefusedNamingIt() {
+        TranslateJob job = TranslateJob.ofPrefix("j", "s3://mdl/model/", "s3://bkt/in/", "s3://bkt/out/", null, null);
+        InputPlanner.Refused e = assertThrows(InputPlanner.Refused.class,
+                () -> InputPlanner.plan(job, prefix -> List.of()));
+        assertTrue(e.getMessage().contains("s3://bkt/in/"), e.getMessage());
+    }
+
+    @Test
+    void explicitInputsAreRelativeToTheirCommonFolder() throws Exception {
+        TranslateJob job = TranslateJob.ofObjects("j", "s3://mdl/model/",
+                List.of("s3://bkt/archive/box2/p.tif", "s3://bkt/archive/box1/q.png", "s3://bkt/archive/box1/q.png"),
+                "s3://bkt/out/", null, null);
+        InputPlanner.Plan p = InputPlanner.plan(job, prefix -> {
+            throw new AssertionError("no listing for explicit inputs");
+        });
+        assertEquals(S3Uri.parse("s3://bkt/archive/"), p.base());
+        assertEquals(List.of("box1/q.png", "box2/p.tif"), p.keys());
+    }
+
+    @Test
+    void explicitInputsInSeveralBucketsAreRefused() {
+        TranslateJob job = TranslateJob.ofObjects("j", "s3://mdl/model/", List.of("s3://bk1/x.png", "s3://bk2/y.png"),
+                "s3://bkt/out/", null, null);
+        assertThrows(InputPlanner.Refused.class, () -> InputPlanner.plan(job, prefix -> List.of()));
+    }
+
+    @Test
+    void commonFolderStopsAtASlash() {
+        assertEquals("a/", InputPlanner.commonFolder(List.of("a/bc.png", "a/bd.png")));
+        assertEquals("", InputPlanner.commonFolder(List.of("x.png", "y.png")));
+        assertEquals("a/b/", InputPlanner.commonFolder(List.of("a/b/c.png")));
+    }
+
+    @Test
+    void splitKeepsOrderAndSizes() {
+        List<List<String>> s = InputPlanner.split(List.of("1", "2", "3", "4", "5"), 2);
+        assertEquals(List.of(List.of("1", "2"), List.of("3", "4"), List.of("5")), s);
+    }
+
+    @Test
+    void consecutiveShardsUseEveryPartition() {
+        for (String job : List.of("a", "job-17", "x".repeat(100))) {
+            Set<Integer> used = new HashSet<>();
+            for (int i = 0; i < 8; i++) {
+                int p = InputPlanner.partition(job, i, 8);
+                assertTrue(p >= 0 && p < 8);
+                used.add(p);
+            }
+            assertEquals(8, used.size());
+        }
+    }
+
+    @Test
+    void partIndexParsesPartNames() {
+        assertEquals(12, JobFiles.partIndex("out/_manifest/parts/shard-00012.jsonl"));
+        assertEquals(-1, JobFiles.partIndex("out/_manifest/parts/shard-00012.jsonl.tmp"));
+        JobFiles.Plan plan = new JobFiles.Plan("j", 5, 3, 2, "2026-01-01T00:00:00Z", true);
+        assertEquals(List.of(2, 2, 1), List.of(plan.itemsOfShard(0), plan.itemsOfShard(1), plan.itemsOfShard(2)));
+    }
+
+    @Test
+    void jobIdOfAnInvalidMessageOnlyWhenUsable() {
+        assertEquals("abc-1", JobIntake.readableJobId("{\"jobId\":\"abc-1\"}").orElseThrow());
+        assertTrue(JobIntake.readableJobId("{not json").isEmpty());
+        assertTrue(JobIntake.readableJobId("{\"jobId\":\"has space\"}").isEmpty());
+        assertTrue(JobIntake.readableJobId("{\"jobId\":5}").isEmpty());
+    }
+}
