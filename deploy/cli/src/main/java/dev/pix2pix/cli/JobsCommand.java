@@ -55,7 +55,9 @@ final class JobsCommand implements Callable<Integer> {
                 }
                 if (e.done() != null && e.shard() == null) {
                     done = e.done();
-                    total = e.total();
+                    if (e.total() != null) {
+                        total = e.total();
+                    }
                 }
                 if (e.epoch() != null) {
                     epoch = e.epoch();
@@ -68,7 +70,7 @@ final class JobsCommand implements Callable<Integer> {
                     state = e.type().wire();
                     detail = e.reason() != null ? e.reason() : e.message();
                     if (e.type() == EventType.COMPLETED && e.outputs() != null && !e.outputs().isEmpty()) {
-                        detail = String.join(",", e.outputs());
+                        detail = e.outputs().get(0) + (e.outputs().size() > 1 ? " (+" + (e.outputs().size() - 1) + ")" : "");
                     }
                 } else {
                     state = e.type() == EventType.ACCEPTED ? "accepted" : "running";

@@ -71,11 +71,20 @@ public final class LocalJobStack {
      * {@code dir} is stopped again and the reason (with the log tail) is thrown.
      */
     public static Running up(Path dir, boolean withWorkers, PrintStream log) {
-        List<Path> jars = new ArrayList<>();
-        if (withWorkers) {
-            for (String w : WORKERS) {
-                jars.add(workerJar(w)); // fail before starting anything
+        return up(dir, withWorkers ? WORKERS : List.of(), log);
+    }
+
+    /** {@link #up(Path, boolean, PrintStream)} with a choice of workers (a subset of {@link #WORKERS}). */
+    public static Running up(Path dir, List<String> names, PrintStream log) {
+        for (String n : names) {
+            if (!WORKERS.contains(n)) {
+                throw new IllegalArgumentException("unknown worker " + n + "; known: " + WORKERS);
             }
+        }
+        boolean withWorkers = !names.isEmpty();
+        List<Path> jars = new ArrayList<>();
+        for (String w : names) {
+            jars.add(workerJar(w)); // fail before starting anything
         }
         long t0 = System.nanoTime();
         StackInfo info = LocalStack.up(dir);
@@ -85,10 +94,15 @@ public final class LocalJobStack {
             try (ObjectStore store = new ObjectStore(storeConfig(info))) {
                 store.ensureBucket(BUCKET);
             }
-            Map<String, Worker> workers = new LinkedHashMap<>(readWorkers(dir));
+            Map<String, Worker> workers = new LinkedHashMap<>();
+            readWorkers(dir).forEach((n, w) -> {
+                if (info.process(n).map(StackProcess::running).orElse(false)) {
+                    workers.put(n, w); // a worker of an earlier up that still runs
+                }
+            });
             if (withWorkers) {
-                for (int i = 0; i < WORKERS.size(); i++) {
-                    String name = WORKERS.get(i);
+                for (int i = 0; i < names.size(); i++) {
+                    String name = names.get(i);
                     Worker known = workers.get(name);
                     if (known != null && info.process(name).map(StackProcess::running).orElse(false)) {
                         continue; // still running from an earlier up
@@ -98,7 +112,8 @@ public final class LocalJobStack {
                     writeWorkers(dir, workers);
                     log.println(name + " starting (pid " + w.pid() + ", log " + w.log() + ")");
                 }
-                for (Worker w : workers.values()) {
+                for (String name : names) {
+                    Worker w = workers.get(name);
                     awaitReady(dir, w);
                     log.printf("%s ready on %s (%.1f s)%n", w.name(), w.readyUrl(), (System.nanoTime() - t0) / 1e9);
                 }
@@ -205,8 +220,8 @@ public final class LocalJobStack {
                     "-Dpix2pix.s3.access-key=" + info.accessKey(),
                     "-Dpix2pix.s3.secret-key=" + info.secretKey(),
                     "-Dpix2pix.s3.region=" + info.region(),
-                    "-Dpix2pix.work-dir=" + work,
-                    "-Dpix2pix.instance-id=" + name + "-local"));
+                    // only keys the workers declare: their config mapping rejects unknown pix2pix.* keys
+                    "-Dpix2pix.work-dir=" + work));
             String extra = System.getenv("PIX2PIX_WORKER_OPTS");
             if (extra != null && !extra.isBlank()) {
                 cmd.addAll(List.of(extra.trim().split("\\s+")));

@@ -45,10 +45,15 @@ final class StackCommand implements Runnable {
         @Option(names = "--no-workers", description = "only Kafka and S3 (e.g. while the workers are not built)")
         boolean noWorkers;
 
+        @Option(names = "--worker", paramLabel = "NAME", split = ",",
+                description = "start only these workers (worker-train, worker-infer; default: both)")
+        java.util.List<String> workers;
+
         @Override
         public Integer call() {
             Path d = dir.get().toAbsolutePath();
-            LocalJobStack.Running r = LocalJobStack.up(d, !noWorkers, System.err);
+            LocalJobStack.Running r = LocalJobStack.up(d, noWorkers ? java.util.List.of()
+                    : workers != null ? workers : LocalJobStack.WORKERS, System.err);
             StackInfo i = r.info();
             System.out.println("pix2pix stack up (" + d + ")");
             System.out.println("  kafka bootstrap servers: " + i.bootstrapServers());
