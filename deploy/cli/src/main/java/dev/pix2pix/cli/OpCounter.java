@@ -29,6 +29,10 @@ final class OpCounter {
             } finally {
                 JniUtils.stopProfile(trace.toString());
             }
+            String keep = System.getProperty("pix2pix.profile.out");
+            if (keep != null) {
+                Files.copy(trace, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             JsonNode root = new ObjectMapper().readTree(trace.toFile());
             JsonNode events = root.isArray() ? root : root.path("traceEvents");
             List<long[]> spans = new ArrayList<>();
