@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Times the reference pix2pix step in PyTorch eager, for comparison with `pix2pix bench` on the same
+machine: one training iteration (G forward, D step on real and detached fake, G step with
+GAN + 100 * L1, Adam 2e-4 / 0.5) at batch B, and generator forward passes in test-time mode
+(train-mode batch norm and dropout, as the reference's test script). Prints one JSON line per
+measurement with the median milliseconds after warm-up and the peak GPU memory.
+
+Usage: reference_step.py [--device cuda] [--size 256] [--batches 1,16] [--infer-batches 1,32]
+       [--iters 50] [--cudnn-benchmark] [--channels-last]
+Needs torch; the models come from tools/pytorch/reference_models.py (our own definitions with the
+reference's layout)."""
+import argparse, json, os, sys, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools", "pytorch"))
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from reference_models import define_D, define_G, init_like_reference  # noqa: E402
+
+
+def median_ms(fn, iters, warmup, sync):
+    for _ in range(warmup):
+        fn()
+    sync()
+    times = []
+    for _ in range(iters):
+        t0 = time.perf_counter()
+        fn()
+        sync()
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--size", type=int, default=256)
+    ap.add_argument("--batches", default="1,16")
+    ap.add_argument("--infer-batches", default="1,32")
+    ap.add_argument("--iters", type=int, default=50)
+    ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--cudnn-benchmark", action="store_true")
+    ap.add_argument("--channels-last", action="store_true")
+    a = ap.parse_args()
+    dev = torch.device(a.device)
+    torch.backends.cudnn.benchmark = a.cudnn_benchmark
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    sync = (lambda: torch.cuda.synchronize()) if dev.type == "cuda" else (lambda: None)
+    fmt = torch.channels_last if a.channels_last else torch.contiguous_format
+
+    for b in [int(x) for x in a.batches.split(",") if x]:
+        g = define_G("unet_256").to(dev, memory_format=fmt)
+        d = define_D("basic", input_nc=6).to(dev, memory_format=fmt)
+        init_like_reference(g)
+        init_like_reference(d)
+        opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
+        opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
+        real_a = torch.rand(b, 3, a.size, a.size, device=dev).mul(2).sub(1).contiguous(memory_format=fmt)
+        real_b = torch.rand(b, 3, a.size, a.size, device=dev).mul(2).sub(1).contiguous(memory_format=fmt)
+        bce = torch.nn.BCEWithLogitsLoss()
+
+        def step():
+            fake = g(real_a)
+            for p in d.parameters():
+                p.requires_grad_(True)
+            opt_d.zero_grad()
+            pf = d(torch.cat((real_a, fake.detach()), 1))
+            pr = d(torch.cat((real_a, real_b), 1))
+            loss_d = (bce(pf, torch.zeros_like(pf)) + bce(pr, torch.ones_like(pr))) * 0.5
+            loss_d.backward()
+            opt_d.step()
+            for p in d.parameters():
+                p.requires_grad_(False)
+            opt_g.zero_grad()
+            pf = d(torch.cat((real_a, fake), 1))
+            loss_g = bce(pf, torch.ones_like(pf)) + F.l1_loss(fake, real_b) * 100
+            loss_g.backward()
+            opt_g.step()
+
+        if dev.type == "cuda":
+            torch.cuda.reset_peak_memory_stats()
+        ms = median_ms(step, a.iters, a.warmup, sync)
+        peak = torch.cuda.max_memory_allocated() / 2**30 if dev.type == "cuda" else None
+        print(json.dumps({"what": "train", "impl": "pytorch-eager", "batch": b, "size": a.size, "msPerIter": round(ms, 2),
+                          "imagesPerSec": round(b * 1000 / ms, 1), "peakGpuGiB": peak and round(peak, 2),
+                          "cudnnBenchmark": a.cudnn_benchmark, "channelsLast": a.channels_last}), flush=True)
+        del g, d, opt_g, opt_d
+
+    g = define_G("unet_256").to(dev, memory_format=fmt)
+    init_like_reference(g)
+    g.train()  # the reference's test-time mode: batch statistics and dropout
+    with torch.no_grad():
+        for b in [int(x) for x in a.infer_batches.split(",") if x]:
+            x = torch.rand(b, 3, a.size, a.size, device=dev).contiguous(memory_format=fmt)
+            ms = median_ms(lambda: g(x), a.iters, a.warmup, sync)
+            print(json.dumps({"what": "infer", "impl": "pytorch-eager", "batch": b, "size": a.size,
+                              "msPerIter": round(ms, 2), "imagesPerSec": round(b * 1000 / ms, 1)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
