@@ -14,7 +14,9 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -33,8 +37,9 @@ import org.jboss.logging.MDC;
  * stage completes when the job is done, so the connector delivers the next message only then
  * (max.poll.records=1; the connector keeps polling with the partition paused, so a long training
  * neither exceeds max.poll.interval.ms nor triggers a rebalance). The message is acknowledged only
- * after the job completed, failed for good or was cancelled; a job interrupted by shutdown is left
- * unacknowledged and is redelivered, then resumed from its S3 checkpoint.
+ * after the job completed, failed for good or was cancelled; a job interrupted by shutdown (or whose
+ * partition was revoked, see {@link TrainRebalanceListener}) is left unacknowledged and is
+ * redelivered, then resumed from its S3 checkpoint.
  */
 @ApplicationScoped
 public class TrainJobConsumer {
@@ -61,6 +66,10 @@ public class TrainJobConsumer {
 
     private final ExecutorService trainThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "pix2pix-train"));
     private volatile boolean stopping;
+    /** The partition of the job in training (null when idle), and whether it was taken from us. */
+    private volatile TopicPartition current;
+    private final AtomicBoolean revoked = new AtomicBoolean();
+    private final Object idle = new Object();
 
     /** Loads the engine at startup rather than on the first job (and fails the boot if it cannot). */
     void onStart(@Observes StartupEvent ev) {
@@ -112,11 +121,44 @@ public class TrainJobConsumer {
         }
         TrainJob job = v.value();
         MDC.put("jobId", job.jobId());
+        revoked.set(false);
+        current = msg.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(m -> new TopicPartition(m.getTopic(), m.getPartition())).orElse(null);
         try {
             LOG.infof("train job %s received", job.jobId());
-            return runner.run(job, () -> stopping) == TrainJobRunner.Disposition.ACK;
+            boolean ack = runner.run(job, () -> stopping || revoked.get()) == TrainJobRunner.Disposition.ACK;
+            return ack && !revoked.get(); // once revoked, the new owner decides
         } finally {
+            synchronized (idle) {
+                current = null;
+                idle.notifyAll();
+            }
             MDC.remove("jobId");
+        }
+    }
+
+    /**
+     * Called by the rebalance listener on the consumer's thread: if the running job's partition is
+     * among those taken away, stop the job and wait until it has checkpointed, before the partition
+     * (and with it the unacknowledged job) goes to another replica.
+     */
+    void partitionsGone(Collection<TopicPartition> partitions) {
+        TopicPartition tp = current;
+        if (tp == null || !partitions.contains(tp)) {
+            return;
+        }
+        LOG.infof("partition %s of the running job was revoked; stopping the job so that its new owner resumes it", tp);
+        revoked.set(true);
+        long end = System.nanoTime() + cfg.train().shutdownWait().toNanos();
+        synchronized (idle) {
+            while (current != null && tp.equals(current) && System.nanoTime() < end) {
+                try {
+                    idle.wait(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

@@ -134,7 +134,7 @@ public class TrainJobRunner {
                 RunState saved = Trainer.checkpointState(modelDir).orElseThrow();
                 sync.downloadLossLog(modelDir, saved.epoch());
                 TrainOptions resumed = Trainer.resumableOptions(saved, plan.spec(), o.epochs(), o.epochsDecay());
-                LOG.infof("resuming from %s%s (epoch %d, iteration %d)", sync.output(), resumedFrom.get(),
+                LOG.infof("resuming from %scheckpoints/%s (epoch %d, iteration %d)", sync.output(), resumedFrom.get(),
                         saved.epoch(), saved.iteration());
                 trainer = Trainer.resume(modelDir, resumed, data, device);
             } else {
@@ -166,8 +166,8 @@ public class TrainJobRunner {
                     LOG.infof("job %s cancelled at epoch %d, iteration %d", id, r.epoch(), r.iteration());
                     return Disposition.ACK;
                 }
-                LOG.infof("job %s stopped for shutdown at epoch %d, iteration %d; checkpoint %s uploaded; left for "
-                        + "redelivery", id, r.epoch(), r.iteration(), checkpoint);
+                LOG.infof("job %s stopped (shutdown or partition revoked) at epoch %d, iteration %d; checkpoint %s "
+                        + "uploaded; left for redelivery", id, r.epoch(), r.iteration(), checkpoint);
                 metrics.job("interrupted");
                 return Disposition.REDELIVER;
             }

@@ -47,7 +47,7 @@ class TrainWorkerIT {
         env = new ItEnv("wt");
         dataset = env.uploadFacades("facades4", PAIRS);
         try {
-            worker = WorkerProcess.start(env.workerProps(env.dir.resolve("work")), env.dir.resolve("worker.log"));
+            worker = WorkerProcess.start(env.workerProps(env.dir.resolve("work")), ItEnv.logFile("wt-worker"));
         } catch (RuntimeException e) {
             env.close();
             throw e;

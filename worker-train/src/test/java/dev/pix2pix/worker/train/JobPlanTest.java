@@ -1,0 +1,87 @@
+package dev.pix2pix.worker.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pix2pix.data.Direction;
+import dev.pix2pix.data.Layout;
+import dev.pix2pix.model.ModelSpec;
+import dev.pix2pix.msg.SchemaVersion;
+import dev.pix2pix.msg.TrainJob;
+import dev.pix2pix.train.TrainOptions;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class JobPlanTest {
+    private static TrainJob job(TrainJob.Layout layout, TrainJob.Direction dir, TrainJob.Options o) {
+        return new TrainJob(SchemaVersion.CURRENT, "j", "s3://b/data/", layout, dir, "s3://b/out/", o);
+    }
+
+    @Test
+    void nullOptionsAreTheEngineDefaults() {
+        JobPlan p = JobPlan.of(job(TrainJob.Layout.ALIGNED, null, null));
+        assertEquals(ModelSpec.defaults(), p.spec());
+        assertEquals(TrainOptions.defaults(), p.options());
+        assertEquals(Layout.ALIGNED, p.layout());
+        assertEquals(Direction.ATOB, p.direction());
+        assertEquals("AtoB", p.dataSpec().direction());
+    }
+
+    @Test
+    void givenOptionsOverrideAndLoadSizeFollowsSize() {
+        TrainJob.Options o = new TrainJob.Options("unet_64", "n_layers", 2, 8, 16, "instance", null, null, 3, 1, 2, 64,
+                null, true, "lsgan", 50.0, null, null, null, 1e-3, null, 9L, 2, 10, 1);
+        JobPlan p = JobPlan.of(job(TrainJob.Layout.FOLDERS, TrainJob.Direction.BTOA, o));
+        assertEquals(new ModelSpec("unet_64", "n_layers", 2, 8, 16, "instance", 3, 3, true, true), p.spec());
+        TrainOptions t = p.options();
+        assertEquals(3, t.epochs());
+        assertEquals(1, t.epochsDecay());
+        assertEquals(1, t.pretrainL1Epochs());
+        assertEquals(2, t.batch());
+        assertEquals(64, t.size());
+        assertEquals(72, t.loadSize(), "64 * 286/256");
+        assertFalse(t.flip());
+        assertEquals("lsgan", t.gan());
+        assertEquals(50.0, t.lambdaL1());
+        assertEquals(1e-3, t.lr());
+        assertEquals(9L, t.seed());
+        assertEquals(2, t.checkpointEvery());
+        assertEquals(10, t.maxImages());
+        assertEquals(Direction.BTOA, p.direction());
+    }
+
+    @Test
+    void colourLayoutMapsLightnessToChroma() {
+        JobPlan p = JobPlan.of(job(TrainJob.Layout.COLOR, null, null));
+        assertEquals(1, p.spec().inputNc());
+        assertEquals(2, p.spec().outputNc());
+        assertTrue(p.colorize());
+        assertNull(p.dataSpec().direction());
+    }
+
+    @Test
+    void sizesTheGeneratorCannotTakeAreRefused() {
+        TrainJob.Options o = new TrainJob.Options("unet_64", null, null, null, null, null, null, null, null, null, null,
+                100, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobPlan.of(job(TrainJob.Layout.ALIGNED, null, o)));
+        assertTrue(e.getMessage().contains("multiple of 64"), e.getMessage());
+    }
+
+    @Test
+    void objectKeysCannotEscapeTheCache() {
+        Path data = Path.of("/tmp/cache/data");
+        assertEquals(data.resolve("A/x.png"), DatasetCache.safeResolve(data, "A/x.png"));
+        assertThrows(DatasetCache.DatasetException.class, () -> DatasetCache.safeResolve(data, "../../etc/passwd"));
+    }
+
+    @Test
+    void jobIdIsReadFromInvalidMessagesWhenWellFormed() {
+        assertEquals("abc-1", TrainJobConsumer.jobIdOf("{\"jobId\":\"abc-1\"}").orElseThrow());
+        assertTrue(TrainJobConsumer.jobIdOf("{not json").isEmpty());
+        assertTrue(TrainJobConsumer.jobIdOf("{\"jobId\":\"../x y\"}").isEmpty());
+    }
+}
