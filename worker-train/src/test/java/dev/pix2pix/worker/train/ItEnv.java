@@ -43,13 +43,18 @@ final class ItEnv implements AutoCloseable {
     final EventLog dlq;
 
     ItEnv(String name) throws IOException {
+        this(name, 1);
+    }
+
+    ItEnv(String name, int trainPartitions) throws IOException {
         this.name = name;
         this.bucket = "it-" + name;
         this.trainTopic = name + ".train.jobs";
         this.eventsTopic = name + ".events";
         this.controlTopic = name + ".control";
         this.dlqTopic = name + ".dlq";
-        for (String t : new String[] {trainTopic, eventsTopic, controlTopic, dlqTopic}) {
+        kafka.createTopic(trainTopic, trainPartitions);
+        for (String t : new String[] {eventsTopic, controlTopic, dlqTopic}) {
             kafka.createTopic(t, 1);
         }
         this.dir = Files.createTempDirectory("wt-" + name + "-");
@@ -74,6 +79,15 @@ final class ItEnv implements AutoCloseable {
             }
         }
         return prefix.toString();
+    }
+
+    /** Worker logs stay in target/it-logs for inspection after a run. */
+    static Path logFile(String name) throws IOException {
+        Path dir = Path.of("target", "it-logs");
+        Files.createDirectories(dir);
+        Path f = dir.resolve(name + ".log");
+        Files.deleteIfExists(f);
+        return f;
     }
 
     /** System properties for a worker of this environment. */
@@ -104,6 +118,15 @@ final class ItEnv implements AutoCloseable {
 
     void send(TrainJob job) {
         sendRaw(trainTopic, job.jobId(), Json.write(job));
+    }
+
+    /** To a chosen partition of the train topic. */
+    void send(TrainJob job, int partition) {
+        try {
+            producer.send(new ProducerRecord<>(trainTopic, partition, job.jobId(), Json.write(job))).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + trainTopic, e);
+        }
     }
 
     void cancel(String jobId) {
