@@ -216,11 +216,11 @@ public final class JobClient {
     }
 
     /**
-     * The event that ends a job: completed, failed or cancelled of the job itself. A terminal event
-     * carrying a shard index ends only that shard of a translate job.
+     * The event that ends a job: completed, failed or cancelled ({@link dev.pix2pix.msg.EventType#terminal()}:
+     * no event of the job follows it). worker-infer's may carry the index of the shard that caused it.
      */
     public static boolean isEnd(JobEvent e) {
-        return e.type() != null && e.type().terminal() && e.shard() == null;
+        return e.type() != null && e.type().terminal();
     }
 
     /** Exit code of a finished job: 0 completed, 1 failed, 3 cancelled. */

@@ -270,8 +270,8 @@ class JobCliIT {
         Thread.sleep(1500);
         assertFalse(watching.isDone(), "watch must wait for the end");
         publishEvents(JobEvent.builder(c, EventType.ACCEPTED).build(),
-                JobEvent.builder(c, EventType.COMPLETED).shard(0).build(), // one shard: not the end of the job
-                JobEvent.builder(c, EventType.CANCELLED).reason("user").build());
+                JobEvent.builder(c, EventType.ITEM_FAILED).shard(0).key("s3://x/c.png").reason("CORRUPT").build(),
+                JobEvent.builder(c, EventType.CANCELLED).shard(0).reason("user").build());
         Run wc = watching.get(60, TimeUnit.SECONDS);
         assertEquals(3, wc.code(), "a cancelled job exits 3: " + wc.err());
         assertEquals(EventType.CANCELLED, Json.read(wc.lastLine(), JobEvent.class).type());

@@ -311,7 +311,7 @@ public final class Demo {
     // ---- plumbing ----
 
     private void prepareDir() throws IOException {
-        if (Files.exists(dir)) {
+        if (Files.exists(dir) && !isEmptyDir(dir)) {
             if (!Files.exists(dir.resolve(MARKER))) {
                 throw new DemoFailure(dir + " exists and is not a demo folder; choose another");
             }
@@ -324,6 +324,12 @@ public final class Demo {
         }
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(MARKER), "made by deploy/demo/run.sh; deleted by the next run\n");
+    }
+
+    private static boolean isEmptyDir(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.findAny().isEmpty();
+        }
     }
 
     private void stopStack() {
