@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Submit a job to the workers: validated against its JSON schema before anything is published, "
                 + "then published keyed by its job id; prints the job id.",
-            "Either `submit --spec job.json` or one of the subcommands below."},
+            "Either `submit --spec job.json [--wait]` or one of the subcommands below, whose options (--wait, "
+                + "--json, connection) follow the subcommand's name: `submit train --dataset ... --wait`."},
         subcommands = {SubmitCommand.Train.class, SubmitCommand.Translate.class, SubmitCommand.Colorize.class})
 final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--spec", paramLabel = "FILE",
