@@ -3,7 +3,9 @@ package dev.pix2pix.worker.infer;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +36,8 @@ public class TopicSetup {
 
     private volatile int shardPartitions;
 
-    void onStart(@Observes StartupEvent e) {
+    /** Before the messaging channels start (their consumers must not find the topics missing). */
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent e) {
         if (!cfg.infer().createTopics()) {
             return;
         }

@@ -141,9 +141,9 @@ class ScaleOutIT {
         try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", env.kafka.bootstrapServers()))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             int owners = 0;
+            ConsumerGroupDescription d = null;
             while (System.nanoTime() < deadline) {
-                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all()
-                        .get(10, TimeUnit.SECONDS).get(group);
+                d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
                 owners = 0;
                 for (MemberDescription m : d.members()) {
                     if (m.assignment().topicPartitions().stream().anyMatch(tp -> tp.topic().equals(topic))) {
@@ -155,7 +155,7 @@ class ScaleOutIT {
                 }
                 Thread.sleep(300);
             }
-            throw new AssertionError(owners + " of " + n + " workers own shard partitions after 60 s");
+            throw new AssertionError(owners + " of " + n + " workers own shard partitions after 60 s: " + d);
         }
     }
 }
