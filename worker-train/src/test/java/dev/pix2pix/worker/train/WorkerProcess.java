@@ -29,6 +29,11 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     static WorkerProcess start(Map<String, String> props, Path log) throws IOException {
+        return start(props, Map.of(), log);
+    }
+
+    /** With system properties and environment variables (the deployment's way of configuring). */
+    static WorkerProcess start(Map<String, String> props, Map<String, String> env, Path log) throws IOException {
         String jar = System.getProperty("worker.jar", "target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(Path.of(jar))) {
             throw new IllegalStateException(jar + " missing: run mvn verify (package comes before the ITs)");
@@ -44,8 +49,10 @@ final class WorkerProcess implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar);
         Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
         WorkerProcess w = new WorkerProcess(p, log, port);
         try {
             w.awaitLog("train worker ready", Duration.ofSeconds(90));

@@ -1,0 +1,55 @@
+package dev.pix2pix.worker.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pix2pix.msg.EventType;
+import dev.pix2pix.msg.JobEvent;
+import dev.pix2pix.msg.TrainJob;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A worker configured only through environment variables (as in a container), with a wrong S3
+ * secret: it still consumes its (renamed) topics, reports S3 as not ready, and fails jobs with a
+ * reason that names the credentials problem.
+ */
+class ConfigFromEnvironmentIT {
+
+    @Test
+    void environmentConfiguresTheWorkerAndWrongCredentialsFailJobsByName() throws Exception {
+        try (ItEnv env = new ItEnv("envcfg")) {
+            String dataset = env.uploadFacades("facades2", 2);
+            Map<String, String> vars = new HashMap<>();
+            vars.put("KAFKA_BOOTSTRAP_SERVERS", env.kafka.bootstrapServers());
+            vars.put("PIX2PIX_S3_ENDPOINT", env.s3.endpoint());
+            vars.put("PIX2PIX_S3_ACCESS_KEY", env.s3.accessKey());
+            vars.put("PIX2PIX_S3_SECRET_KEY", "not-the-secret");
+            vars.put("PIX2PIX_S3_ALLOWED_BUCKETS", env.bucket);
+            vars.put("PIX2PIX_DEVICE", "cpu");
+            vars.put("PIX2PIX_WORK_DIR", env.dir.resolve("work").toString());
+            vars.put("PIX2PIX_TOPICS_TRAIN_JOBS", env.trainTopic);
+            vars.put("PIX2PIX_TOPICS_EVENTS", env.eventsTopic);
+            vars.put("PIX2PIX_TOPICS_CONTROL", env.controlTopic);
+            vars.put("PIX2PIX_TOPICS_DLQ", env.dlqTopic);
+            vars.put("MP_MESSAGING_INCOMING_TRAIN_JOBS_GROUP_ID", env.name + "-worker-train");
+            try (WorkerProcess w = WorkerProcess.start(Map.of(), vars, ItEnv.logFile("envcfg-worker"))) {
+                String id = "it-wrong-secret";
+                env.send(TrainJob.of(id, dataset, TrainJob.Layout.ALIGNED, "s3://" + env.bucket + "/models/" + id + "/",
+                        ItEnv.tinyOptions(1, 1)));
+                JobEvent end = env.events.awaitTerminal(id, Duration.ofMinutes(3));
+                assertEquals(EventType.FAILED, end.type(), () -> end + "\n" + w.tail());
+                assertTrue(end.reason().contains("access key") && end.reason().contains(env.bucket), end.reason());
+
+                HttpResponse<String> ready = w.get("/q/health/ready");
+                assertEquals(503, ready.statusCode(), ready.body());
+                assertTrue(ready.body().contains("\"s3\"") && ready.body().contains("DOWN"), ready.body());
+                HttpResponse<String> live = w.get("/q/health/live");
+                assertEquals(200, live.statusCode(), live.body());
+            }
+        }
+    }
+}
