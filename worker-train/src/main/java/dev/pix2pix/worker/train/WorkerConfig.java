@@ -26,6 +26,9 @@ public interface WorkerConfig {
     /** Dataset cache and per-job model folders. */
     Path workDir();
 
+    /** Names this replica's consumer group on the control topic (default: a random id). */
+    Optional<String> instanceId();
+
     Train train();
 
     interface S3 {
@@ -76,7 +79,7 @@ public interface WorkerConfig {
         Duration progressInterval();
 
         /** On SIGTERM, how long to wait for the running training to checkpoint and upload. */
-        @WithDefault("10m")
+        @WithDefault("540s")
         Duration shutdownWait();
 
         /** Training pairs rendered into each epoch's sample strip. */
