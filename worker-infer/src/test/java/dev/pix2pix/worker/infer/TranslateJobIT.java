@@ -216,6 +216,33 @@ class TranslateJobIT {
         assertTrue(env.outputKeys("refused/out/").isEmpty());
     }
 
+    @Test
+    void cancelStopsTheRemainingShardsAndIsReportedOnce() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            env.put("cancel/in/p" + (10 + i) + ".png", ItEnv.image(200, 180 + i, true, "png", i));
+        }
+        String jobId = "to-cancel";
+        env.submit(TranslateJob.ofPrefix(jobId, model, env.uri("cancel/in/"), env.uri("cancel/out/"), null,
+                new TranslateJob.Options(null, 256, null, null, null, null, 2, null)), jobId);
+        env.events.await(jobId, e -> e.type() == EventType.PROGRESS, Duration.ofSeconds(60));
+        env.send(Topics.CONTROL, jobId, Json.write(new dev.pix2pix.msg.CancelJob("1.0", jobId, "operator said so")));
+
+        JobEvent end = env.events.awaitTerminal(jobId, Duration.ofSeconds(60));
+        assertEquals(EventType.CANCELLED, end.type(), end::toString);
+        assertEquals("operator said so", end.reason());
+        assertTrue(env.outputKeys("cancel/out/").size() < 20, "cancel came too late to stop anything");
+        assertTrue(!env.store.exists(S3Uri.parse(env.uri("cancel/out/manifest.jsonl"))));
+
+        // the worker goes on with other jobs, and the cancelled job stays cancelled, once
+        String next = "after-cancel";
+        env.submit(TranslateJob.ofObjects(next, model, List.of(env.uri("cancel/in/p10.png")), env.uri("cancel/next/"),
+                null, null), next);
+        assertEquals(EventType.COMPLETED, env.events.awaitTerminal(next, Duration.ofSeconds(60)).type());
+        Thread.sleep(2000);
+        assertEquals(List.of(EventType.CANCELLED), env.events.events(jobId).stream().map(JobEvent::type)
+                .filter(EventType::terminal).toList());
+    }
+
     private void assertFailed(String jobId, String mention) throws InterruptedException {
         JobEvent e = env.events.awaitTerminal(jobId, Duration.ofSeconds(60));
         assertEquals(EventType.FAILED, e.type(), e::toString);
