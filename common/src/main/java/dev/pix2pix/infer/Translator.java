@@ -98,6 +98,7 @@ public final class Translator {
             System.arraycopy(batch.get(i).input(), 0, x, i * spec.inputNc() * plane, spec.inputNc() * plane);
             seeds[i] = batch.get(i).seed();
         }
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false); // per thread: no autograd graph for inference
         try (NDManager step = parent.newSubManager()) {
             NDArray in = step.create(x, new Shape(n, spec.inputNc(), renderSize, renderSize));
             Pass pass = settings.evalMode() ? Pass.eval(step) : Pass.testTime(step, seeds);

@@ -111,6 +111,7 @@ public final class Trainer implements AutoCloseable {
 
     /** One full training iteration (D and G steps) on the given batch; blocks until the losses are read. */
     public float[] benchStep(float[] input, float[] target, int n) {
+        JniUtils.setGradMode(false);
         try (NDManager scope = manager.newSubManager()) {
             NDArray acc = scope.zeros(new Shape(lossNames.size()));
             step(new BatchLoader.Batch(n, input, target), state.options().lr(), d == null, acc);
@@ -174,6 +175,9 @@ public final class Trainer implements AutoCloseable {
     public Result run(TrainListener listener, BooleanSupplier stop) throws IOException, InterruptedException {
         TrainOptions o = state.options();
         int total = o.totalEpochs();
+        // grad mode is per thread in PyTorch and DJL switches it off only on the engine's loading thread;
+        // on any other thread in-place parameter updates would be recorded (and refused)
+        JniUtils.setGradMode(false);
         Augment aug = new Augment(o.loadSize(), o.size(), o.flip());
         Path lastCheckpoint = null;
         Map<String, Double> lastLosses = Map.of();
