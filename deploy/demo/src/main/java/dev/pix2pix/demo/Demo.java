@@ -79,9 +79,16 @@ public final class Demo {
             System.out.println("DEMO FAILED: " + e.getMessage());
             code = 1;
         } catch (Exception e) {
-            System.out.println("DEMO FAILED: " + e);
-            e.printStackTrace(System.out);
-            code = 1;
+            if (demo.stopping.get()) {
+                System.out.println("DEMO INTERRUPTED: the local stack was stopped");
+                code = 130;
+            } else {
+                System.out.println("DEMO FAILED: " + e);
+                if (System.getenv("PIX2PIX_DEBUG") != null) {
+                    e.printStackTrace(System.out);
+                }
+                code = 1;
+            }
         }
         System.exit(code);
     }
