@@ -2,6 +2,7 @@ package dev.pix2pix.worker.infer;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import dev.pix2pix.infer.ModelLoader;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.UnetGenerator;
@@ -32,8 +33,15 @@ final class ModelCache implements AutoCloseable {
         }
     }
 
-    /** Where a model is and which version of it: ETags of model.json and the weights. */
-    record Ref(String uri, S3Uri folder, String etag) {}
+    /**
+     * Where a model is and which version of it: ETags of model.json and the weights, or of the
+     * .pth file (then {@code folder} is the file itself).
+     */
+    record Ref(String uri, S3Uri folder, String etag, boolean pth) {
+        Ref(String uri, S3Uri folder, String etag) {
+            this(uri, folder, etag, false);
+        }
+    }
 
     /** A loaded model; owned by the cache (do not close). */
     record Loaded(Ref ref, ModelInfo info, UnetGenerator generator, NDManager manager) {}
@@ -51,7 +59,7 @@ final class ModelCache implements AutoCloseable {
 
     /**
      * Finds the model and its version without downloading the weights. A URI ending in '/' (or
-     * without an extension) is a model folder; {@code .pth} files are refused for now.
+     * without an extension) is a model folder; a {@code .pth} file is a reference generator state dict.
      */
     static Ref locate(ObjectStore store, String uri) throws ModelException {
         S3Uri u;
@@ -62,7 +70,7 @@ final class ModelCache implements AutoCloseable {
         }
         String name = u.name().toLowerCase(Locale.ROOT);
         if (name.endsWith(".pth") || name.endsWith(".pt")) {
-            return locatePth(u);
+            return locatePth(store, u);
         }
         S3Uri folder = u.asPrefix();
         try {
@@ -78,17 +86,50 @@ final class ModelCache implements AutoCloseable {
     }
 
     /**
-     * Hook for PyTorch checkpoints ({@code .pth}, e.g. the reference's latest_net_G.pth): converting
-     * one into a generator is not implemented in this worker yet.
+     * A generator state dict written by the reference PyTorch code (e.g. latest_net_G.pth): its
+     * architecture is read from the tensors' shapes when it is loaded.
      */
-    private static Ref locatePth(S3Uri uri) throws ModelException {
-        throw new ModelException("unsupported model format: " + uri + " is a PyTorch .pth file; worker-infer "
-                + "loads model folders (s3://.../model/ with " + ModelFolder.INFO + " + " + ModelFolder.WEIGHTS
-                + ") for now", null);
+    private static Ref locatePth(ObjectStore store, S3Uri uri) throws ModelException {
+        try {
+            ObjectInfo info = store.stat(uri).orElseThrow(() -> new ModelException("model not found: " + uri, null));
+            return new Ref(uri.toString(), uri, info.etag(), true);
+        } catch (StoreException e) {
+            throw new ModelException("model " + uri + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Downloads and opens a .pth model (on the CPU when only its description is wanted). */
+    private static ModelLoader.Loaded openPth(ObjectStore store, Ref ref, Path file, NDManager manager)
+            throws ModelException {
+        try {
+            store.download(ref.folder(), file);
+            return ModelLoader.load(file, manager);
+        } catch (IOException | StoreException | IllegalArgumentException e) {
+            throw new ModelException("cannot load model " + ref.uri() + ": " + e.getMessage(), e);
+        }
     }
 
     /** model.json of a located model (small; used to check the job's mode before fanning out). */
     static ModelInfo readInfo(ObjectStore store, Ref ref) throws ModelException {
+        if (ref.pth()) {
+            Path tmp = null;
+            try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                tmp = Files.createTempFile("pix2pix-model", ".pth");
+                try (ModelLoader.Loaded l = openPth(store, ref, tmp, m)) {
+                    return l.info();
+                }
+            } catch (IOException e) {
+                throw new ModelException("cannot load model " + ref.uri() + ": " + e.getMessage(), e);
+            } finally {
+                if (tmp != null) {
+                    try {
+                        Files.deleteIfExists(tmp);
+                    } catch (IOException ignored) {
+                        // scratch space
+                    }
+                }
+            }
+        }
         try {
             ModelInfo info = Json.read(new String(store.get(ref.folder().child(ModelFolder.INFO)),
                     StandardCharsets.UTF_8), ModelInfo.class);
@@ -108,6 +149,25 @@ final class ModelCache implements AutoCloseable {
         }
         Path dir = workDir.resolve("models").resolve(HexFormat.of().toHexDigits(uri.hashCode()) + "-"
                 + Integer.toHexString(ref.etag().hashCode()));
+        if (ref.pth()) {
+            NDManager manager = NDManager.newBaseManager(device);
+            Path file = dir.resolve("model.pth");
+            try {
+                ModelLoader.Loaded l = openPth(store, ref, file, manager);
+                close();
+                current = new Loaded(ref, l.info(), l.generator(), manager);
+                return current;
+            } catch (ModelException | RuntimeException e) {
+                manager.close();
+                throw e;
+            } finally {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // scratch space
+                }
+            }
+        }
         try {
             store.download(ref.folder().child(ModelFolder.INFO), dir.resolve(ModelFolder.INFO));
             store.download(ref.folder().child(ModelFolder.WEIGHTS), dir.resolve(ModelFolder.WEIGHTS));

@@ -210,7 +210,7 @@ class TranslateJobIT {
 
         assertFailed("not-allowed", "other-bucket");
         assertFailed("no-model", "models/missing/model.json");
-        assertFailed("pth", "unsupported model format");
+        assertFailed("pth", "models/latest_net_G.pth"); // a .pth that is not there is named
         assertFailed("no-inputs", "nothing/here/");
         assertFailed("wrong-mode", "colorize");
         assertTrue(env.outputKeys("refused/out/").isEmpty());
