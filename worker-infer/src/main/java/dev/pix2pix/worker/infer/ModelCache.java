@@ -147,8 +147,9 @@ final class ModelCache implements AutoCloseable {
         if (current != null && current.ref().equals(ref)) {
             return current;
         }
+        // scratch folder private to this process: replicas may share a work dir on one node
         Path dir = workDir.resolve("models").resolve(HexFormat.of().toHexDigits(uri.hashCode()) + "-"
-                + Integer.toHexString(ref.etag().hashCode()));
+                + Integer.toHexString(ref.etag().hashCode()) + "-" + ProcessHandle.current().pid());
         if (ref.pth()) {
             NDManager manager = NDManager.newBaseManager(device);
             Path file = dir.resolve("model.pth");
