@@ -32,6 +32,20 @@ public final class LabTensors {
         return new float[][] {l, ab};
     }
 
+    /** A colorization pair's network tensors (L [1*w*h], ab [2*w*h]) as an sRGB image in [0,1]. */
+    public static dev.pix2pix.image.FloatImage toRgb(float[] lUnit, float[] abUnit, int size) {
+        int plane = size * size;
+        float[] l = new float[plane];
+        float[] a = new float[plane];
+        float[] b = new float[plane];
+        for (int i = 0; i < plane; i++) {
+            l[i] = (float) unitToL(lUnit[i]);
+            a[i] = (float) unitToAb(abUnit[i]);
+            b[i] = (float) unitToAb(abUnit[plane + i]);
+        }
+        return Lab.composePreservingL(l, a, b, size, size).clamp01();
+    }
+
     public static float lToUnit(double l) {
         return (float) (l / L_HALF - 1);
     }

@@ -9,7 +9,6 @@ import dev.pix2pix.data.PairDataset;
 import dev.pix2pix.data.Sample;
 import dev.pix2pix.image.FloatImage;
 import dev.pix2pix.image.ImageWriter;
-import dev.pix2pix.image.Lab;
 import dev.pix2pix.image.OutputFormat;
 import dev.pix2pix.metrics.ImageMetrics;
 import dev.pix2pix.metrics.ImageScore;
@@ -99,15 +98,7 @@ public final class Evaluator {
     FloatImage toRgb(float[] input, float[] out, int size) {
         int plane = size * size;
         if (info.colorize()) {
-            float[] l = new float[plane];
-            float[] a = new float[plane];
-            float[] b = new float[plane];
-            for (int i = 0; i < plane; i++) {
-                l[i] = (float) LabTensors.unitToL(input[i]);
-                a[i] = (float) LabTensors.unitToAb(out[i]);
-                b[i] = (float) LabTensors.unitToAb(out[plane + i]);
-            }
-            return Lab.composePreservingL(l, a, b, size, size).clamp01();
+            return LabTensors.toRgb(input, out, size);
         }
         int c = out.length / plane;
         float[] u = new float[out.length];

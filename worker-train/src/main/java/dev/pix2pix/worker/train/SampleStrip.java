@@ -64,15 +64,7 @@ public final class SampleStrip {
     private static FloatImage outputRgb(float[] input, float[] out, int size, boolean colorize) {
         int plane = size * size;
         if (colorize) {
-            float[] l = new float[plane];
-            float[] a = new float[plane];
-            float[] b = new float[plane];
-            for (int i = 0; i < plane; i++) {
-                l[i] = (float) LabTensors.unitToL(input[i]);
-                a[i] = (float) LabTensors.unitToAb(out[i]);
-                b[i] = (float) LabTensors.unitToAb(out[plane + i]);
-            }
-            return Lab.composePreservingL(l, a, b, size, size).clamp01();
+            return LabTensors.toRgb(input, out, size);
         }
         return unit(out, out.length / plane, size);
     }
