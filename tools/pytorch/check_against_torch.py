@@ -9,7 +9,7 @@ side writes. Run on a machine with torch (any version >= 1.6; CPU is fine, --dev
      python3 check_against_torch.py make OUT_DIR [--netG unet_256] [--norm batch] [--ngf 64]
          [--input-nc 3] [--output-nc 3] [--size 256] [--batch 1] [--seed 0] [--dropout]
          [--netD basic|n_layers|pixel] [--n-layers-D 3] [--ndf 64] [--mode eval|train-nodropout]
-         [--device cpu]
+         [--device cpu] [--init scaled|reference]
 
    OUT_DIR then holds
      latest_net_G.pth, latest_net_D.pth      real torch.save files (zip format, protocol 2)
@@ -145,12 +145,13 @@ def cmd_make(a):
     cfg = {"netG": a.netG, "netD": a.netD, "norm": a.norm, "ngf": a.ngf, "ndf": a.ndf,
            "input_nc": a.input_nc, "output_nc": a.output_nc, "n_layers_D": a.n_layers_D,
            "dropout": a.dropout, "size": a.size, "batch": a.batch, "seed": a.seed, "mode": a.mode,
-           "device": a.device}
+           "device": a.device, "init": a.init}
     gen = torch.Generator().manual_seed(a.seed)
     manifest = {"torch": torch.__version__, "config": cfg, "nets": {}}
     x = torch.rand((a.batch, a.input_nc, a.size, a.size), generator=gen) * 2 - 1
     for net in ("G", "D"):
-        model = rm.init_like_reference(build(cfg, net), generator=gen)
+        init = rm.init_scaled if a.init == "scaled" else rm.init_like_reference
+        model = init(build(cfg, net), generator=gen)
         path = os.path.join(a.out_dir, "latest_net_%s.pth" % net)
         sd = model.state_dict()
         torch.save(sd, path)  # what the reference save_networks writes (CPU tensors)
@@ -276,6 +277,9 @@ def main():
     m.add_argument("--dropout", action="store_true", help="build G with dropout (pix2pix default)")
     m.add_argument("--mode", default="eval", choices=["eval", "train-nodropout"])
     m.add_argument("--device", default="cpu")
+    m.add_argument("--init", default="scaled", choices=["scaled", "reference"],
+                   help="scaled (default): outputs of order 1, so that a 1e-4 comparison means something; "
+                        "reference: the reference's N(0, 0.02), whose deep outputs are nearly constant")
     v = sub.add_parser("verify")
     v.add_argument("out_dir")
     v.add_argument("--pth", required=True)

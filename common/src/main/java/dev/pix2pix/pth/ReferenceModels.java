@@ -9,7 +9,9 @@ import dev.pix2pix.model.PatchDiscriminator;
 import dev.pix2pix.nn.ParamStore;
 import dev.pix2pix.model.UnetGenerator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Maps state dicts of the reference PyTorch implementation onto our networks and back. Our
@@ -140,28 +142,67 @@ public final class ReferenceModels {
 
     /**
      * The state dict the reference code loads with {@code load_state_dict(strict=True)}: float32
-     * tensors, BatchNorm buffers and int64 {@code num_batches_tracked}, in module order.
+     * tensors, BatchNorm buffers and int64 {@code num_batches_tracked}, in the order torch's
+     * {@code state_dict()} lists them (so an exported file reads like one torch wrote).
      */
     public static StateDict toStateDict(ParamStore params) {
-        StateDict sd = new StateDict();
+        Map<String, TensorData> sorted = new TreeMap<>(ReferenceModels::torchOrder);
         Map<String, NDArray> all = params.stateDict();
         Map<String, Long> counts = params.batchesTracked();
         for (Map.Entry<String, NDArray> e : params.trainableByName().entrySet()) {
-            put(sd, e.getKey(), e.getValue());
+            put(sorted, e.getKey(), e.getValue());
             String k = e.getKey();
             if (k.endsWith(".bias")) {
                 String module = k.substring(0, k.length() - ".bias".length());
                 if (counts.containsKey(module)) {
-                    put(sd, module + ".running_mean", all.get(module + ".running_mean"));
-                    put(sd, module + ".running_var", all.get(module + ".running_var"));
-                    sd.put(module + ".num_batches_tracked", TensorData.ofLongScalar(counts.get(module)));
+                    put(sorted, module + ".running_mean", all.get(module + ".running_mean"));
+                    put(sorted, module + ".running_var", all.get(module + ".running_var"));
+                    sorted.put(module + ".num_batches_tracked", TensorData.ofLongScalar(counts.get(module)));
                 }
             }
         }
-        return sd;
+        return new StateDict(sorted);
     }
 
-    private static void put(StateDict sd, String name, NDArray a) {
+    private static final List<String> ATTRIBUTE_ORDER =
+            List.of("weight", "bias", "running_mean", "running_var", "num_batches_tracked");
+
+    /**
+     * torch's state-dict order: modules depth first in registration order (Sequential children by
+     * index, compared as numbers), a module's own parameters before its buffers.
+     */
+    static int torchOrder(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        int n = Math.min(x.length, y.length) - 1;
+        for (int i = 0; i < n; i++) {
+            int c = component(x[i], y[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        if (x.length != y.length) {
+            return Integer.compare(x.length, y.length); // a module's own entries before its children's
+        }
+        int c = Integer.compare(attributeRank(x[n]), attributeRank(y[n]));
+        return c != 0 ? c : x[n].compareTo(y[n]);
+    }
+
+    private static int component(String p, String q) {
+        boolean np = !p.isEmpty() && p.chars().allMatch(Character::isDigit);
+        boolean nq = !q.isEmpty() && q.chars().allMatch(Character::isDigit);
+        if (np && nq) {
+            return Long.compare(Long.parseLong(p), Long.parseLong(q));
+        }
+        return p.compareTo(q);
+    }
+
+    private static int attributeRank(String name) {
+        int i = ATTRIBUTE_ORDER.indexOf(name);
+        return i < 0 ? ATTRIBUTE_ORDER.size() : i;
+    }
+
+    private static void put(Map<String, TensorData> sd, String name, NDArray a) {
         float[] v = a.toType(DataType.FLOAT32, false).toFloatArray();
         sd.put(name, TensorData.ofFloats(a.getShape().getShape(), v));
     }

@@ -62,8 +62,13 @@ final class PthTestSupport {
 
     /** Runs python3 with the arguments; returns stdout, failing with stderr on a non-zero exit. */
     static String runPython(List<String> args) throws IOException, InterruptedException {
+        return runPython("python3", args);
+    }
+
+    /** Runs the given python interpreter with the arguments, as {@link #runPython(List)}. */
+    static String runPython(String python, List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add("python3");
+        cmd.add(python);
         cmd.addAll(args);
         Process pr = new ProcessBuilder(cmd).start();
         byte[][] err = new byte[1][];
@@ -79,7 +84,7 @@ final class PthTestSupport {
         int rc = pr.waitFor();
         t.join();
         if (rc != 0) {
-            throw new AssertionError("python3 " + args + " exited " + rc + ":\n"
+            throw new AssertionError(python + " " + args + " exited " + rc + ":\n"
                     + new String(err[0], StandardCharsets.UTF_8) + out);
         }
         return out;
