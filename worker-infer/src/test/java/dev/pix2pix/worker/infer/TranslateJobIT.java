@@ -197,6 +197,65 @@ class TranslateJobIT {
         assertTrue(dead.stream().anyMatch(r -> "schema-bad".equals(r.key())));
     }
 
+    /**
+     * A generator checkpoint written by the real torch.save (the committed parity fixture of
+     * common's TorchParityTest), named directly by its .pth URI: the job translates with it, and
+     * every output equals what the engine computes in-process from the same file.
+     */
+    @Test
+    void translatesWithAReferencePthNamedDirectly() throws Exception {
+        Path pth = Path.of("..", "common", "src", "test", "resources", "torch", "unet128_batch_eval", "latest_net_G.pth");
+        assertTrue(Files.isRegularFile(pth), pth.toAbsolutePath().toString());
+        env.put("pthjob/models/latest_net_G.pth", Files.readAllBytes(pth));
+        String pthUri = env.uri("pthjob/models/latest_net_G.pth");
+        Map<String, byte[]> inputs = new LinkedHashMap<>();
+        inputs.put("facade.png", ItEnv.image(96, 130, false, "png", 21));
+        inputs.put("wide/street.jpg", ItEnv.image(200, 90, false, "jpg", 22));
+        inputs.put("gray.png", ItEnv.image(64, 64, true, "png", 23));
+        inputs.forEach((k, v) -> env.put("pthjob/in/" + k, v));
+        String jobId = "reference-pth";
+        TranslateJob.Options options = new TranslateJob.Options(null, 128, null, null, null, null, 2, 5L);
+        env.submit(TranslateJob.ofPrefix(jobId, pthUri, env.uri("pthjob/in/"), env.uri("pthjob/out/"),
+                TranslateJob.Mode.TRANSLATE, options), jobId);
+        JobEvent end = env.events.awaitTerminal(jobId, Duration.ofSeconds(120));
+        assertEquals(EventType.COMPLETED, end.type(), () -> "ended " + end);
+        assertEquals(List.of("facade.png", "gray.png", "wide/street.png"), env.outputKeys("pthjob/out/"));
+
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+                dev.pix2pix.infer.ModelLoader.Loaded loaded = dev.pix2pix.infer.ModelLoader.load(pth, m)) {
+            dev.pix2pix.infer.Translator t = new dev.pix2pix.infer.Translator(loaded.generator(), loaded.info(),
+                    new dev.pix2pix.infer.InferenceSettings(128, false, 1, 5L));
+            dev.pix2pix.image.ImageDecoder decoder = new dev.pix2pix.image.ImageDecoder();
+            for (Map.Entry<String, byte[]> e : inputs.entrySet()) {
+                String k = e.getKey();
+                var in = decoder.decode(e.getValue(), k).image();
+                var prepared = t.prepare(new dev.pix2pix.infer.Translator.Item(k, in));
+                var expected = t.finish(prepared, t.forward(List.of(prepared), m).get(0));
+                String outKey = "pthjob/out/" + k.substring(0, k.lastIndexOf('.')) + ".png";
+                var got = decoder.decode(env.store.get(S3Uri.parse(env.uri(outKey))), outKey).image();
+                assertEquals(in.width(), got.width(), outKey);
+                assertEquals(in.height(), got.height(), outKey);
+                float[] rgbIn = in.toRgb().data();
+                double maxDiff = 0;
+                double spread = 0;
+                for (int i = 0; i < got.data().length; i++) {
+                    float x = Math.max(0f, Math.min(1f, expected.data()[i]));
+                    maxDiff = Math.max(maxDiff, Math.abs(got.data()[i] - x));
+                    spread = Math.max(spread, Math.abs(got.data()[i] - rgbIn[i]));
+                }
+                assertTrue(maxDiff <= 0.5 / 255 + 1e-4, outKey + ": differs from the in-process result by " + maxDiff);
+                assertTrue(spread > 0.05, outKey + ": output is (nearly) the input");
+            }
+        }
+        String manifest = new String(env.store.get(S3Uri.parse(env.uri("pthjob/out/manifest.jsonl"))),
+                StandardCharsets.UTF_8);
+        for (String line : manifest.lines().toList()) {
+            ManifestLine l = Json.read(line, ManifestLine.class);
+            assertEquals(pthUri, l.modelUri());
+            assertNotNull(l.modelEtag());
+        }
+    }
+
     @Test
     void refusedJobsFailNamingTheProblem() throws Exception {
         env.put("refused/in/x.png", ItEnv.image(20, 30, true, "png", 7));
