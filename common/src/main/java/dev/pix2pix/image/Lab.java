@@ -109,34 +109,69 @@ public final class Lab {
         return 116 * f(y) - 16;
     }
 
-    private static final double GAMUT_EPS = 1e-9;
-    private static final int SEARCH_STEPS = 24;
+    /** Gamut tolerance in linear light (encoded, it is about 1e-9 at both ends). */
+    private static final double GAMUT_EPS = 1e-10;
+    /** Bisection steps on the chroma scale: 2^-20 of a chroma below 130 is under 1.3e-4 in a/b. */
+    private static final int SEARCH_STEPS = 20;
 
     /**
      * Lab to sRGB in [0,1] keeping lightness: a colour outside the sRGB gamut has its chroma (a,b)
      * scaled toward 0 by binary search until it fits, rather than clipping channels, which would shift
      * lightness. L is clamped to [0,100] first.
+     *
+     * <p>The search runs in linear light (sRGB companding is monotonic, so "inside [0,1]" is the
+     * same test before and after it) and companding is done once, through {@link #encodeFast}: this
+     * is the per-pixel inner loop of every colorized output.
      */
     public static void labToRgbPreservingL(double l, double a, double b, double[] out) {
         l = l < 0 ? 0 : Math.min(100, l);
-        toRgb(l, a, b, out);
+        double fy = (l + 16) / 116;
+        double y = finv(fy) * WY;
+        double da = a / 500, db = b / 200;
+        linearFromLab(fy, y, da, db, out);
         if (!inGamut(out)) {
             double lo = 0, hi = 1;
             for (int i = 0; i < SEARCH_STEPS; i++) {
                 double mid = 0.5 * (lo + hi);
-                toRgb(l, a * mid, b * mid, out);
+                linearFromLab(fy, y, da * mid, db * mid, out);
                 if (inGamut(out)) lo = mid; else hi = mid;
             }
-            toRgb(l, a * lo, b * lo, out);
+            linearFromLab(fy, y, da * lo, db * lo, out);
         }
-        for (int i = 0; i < 3; i++) out[i] = out[i] < 0 ? 0 : Math.min(1, out[i]);
+        for (int i = 0; i < 3; i++) out[i] = encodeFast(out[i]);
     }
 
-    private static boolean inGamut(double[] rgb) {
+    /** Linear sRGB of (fy, y) with fx = fy + da, fz = fy - db (da = a/500, db = b/200). */
+    private static void linearFromLab(double fy, double y, double da, double db, double[] out) {
+        double x = finv(fy + da) * WX, z = finv(fy - db) * WZ;
+        out[0] = INV[0] * x + INV[1] * y + INV[2] * z;
+        out[1] = INV[3] * x + INV[4] * y + INV[5] * z;
+        out[2] = INV[6] * x + INV[7] * y + INV[8] * z;
+    }
+
+    private static boolean inGamut(double[] lin) {
         for (int i = 0; i < 3; i++) {
-            if (!(rgb[i] >= -GAMUT_EPS && rgb[i] <= 1 + GAMUT_EPS)) return false;
+            if (!(lin[i] >= -GAMUT_EPS && lin[i] <= 1 + GAMUT_EPS)) return false;
         }
         return true;
+    }
+
+    /** {@link #encode} sampled on [0,1] for linear interpolation (error below 1e-7, far under a 16-bit step). */
+    private static final int ENC_STEPS = 1 << 16;
+    private static final double[] ENC = new double[ENC_STEPS + 2];
+    static {
+        for (int i = 0; i <= ENC_STEPS + 1; i++) ENC[i] = encode(Math.min(1.0, (double) i / ENC_STEPS));
+    }
+
+    /** sRGB companding of a linear value, clamped to [0,1]; exact in the linear segment, tabulated above it. */
+    static double encodeFast(double lin) {
+        if (!(lin > 0)) return 0;
+        if (lin >= 1) return 1;
+        if (lin <= 0.04045 / 12.92) return lin * 12.92;
+        double p = lin * ENC_STEPS;
+        int i = (int) p;
+        double t = p - i;
+        return ENC[i] + (ENC[i + 1] - ENC[i]) * t;
     }
 
     /** RGB (or gray, replicated) image to a 3-plane Lab image (planes L, a, b). */
@@ -159,11 +194,40 @@ public final class Lab {
         int n = img.planeSize();
         float[] s = img.data(), o = new float[n];
         if (img.channels() == 1) {
-            for (int i = 0; i < n; i++) o[i] = (float) luminanceL(s[i]);
+            for (int i = 0; i < n; i++) {
+                int k = code8(s[i]);
+                o[i] = k >= 0 ? GRAY_L8[k] : (float) luminanceL(s[i]);
+            }
         } else {
-            for (int i = 0; i < n; i++) o[i] = (float) lightness(s[i], s[n + i], s[2 * n + i]);
+            for (int i = 0; i < n; i++) {
+                float r = s[i], g = s[n + i], b = s[2 * n + i];
+                int kr = code8(r), kg = code8(g), kb = code8(b);
+                double y = (kr >= 0 ? LINF8[kr] : linearize(r)) * M10 + (kg >= 0 ? LINF8[kg] : linearize(g)) * M11
+                        + (kb >= 0 ? LINF8[kb] : linearize(b)) * M12;
+                o[i] = (float) (116 * f(y) - 16);
+            }
         }
         return o;
+    }
+
+    /*
+     * Decoded 8-bit images hold exactly the floats k/255f: for those, tables computed from the very
+     * same float give bit-identical results without a pow per channel and pixel.
+     */
+    private static final double[] LINF8 = new double[256];
+    private static final float[] GRAY_L8 = new float[256];
+    static {
+        for (int k = 0; k < 256; k++) {
+            LINF8[k] = linearize(k / 255f);
+            GRAY_L8[k] = (float) luminanceL(k / 255f);
+        }
+    }
+
+    /** k if v is exactly the float k/255f, else -1. */
+    private static int code8(float v) {
+        if (!(v >= 0f && v <= 1f)) return -1;
+        int k = (int) (v * 255f + 0.5f);
+        return k / 255f == v ? k : -1;
     }
 
     /**

@@ -67,9 +67,12 @@ public final class Translator {
         FloatImage src = item.image();
         ModelSpec spec = g.spec();
         FloatImage base;
-        if (info.colorize() || spec.inputNc() == 1) {
-            base = new FloatImage(1, src.height(), src.width(),
-                    info.colorize() ? Lab.lightnessPlane(src) : grayPlane(src));
+        float[] lightness = null;
+        if (info.colorize()) {
+            lightness = Lab.lightnessPlane(src);
+            base = new FloatImage(1, src.height(), src.width(), lightness);
+        } else if (spec.inputNc() == 1) {
+            base = new FloatImage(1, src.height(), src.width(), grayPlane(src));
         } else {
             base = src.channels() == 1 ? src.toRgb() : src;
         }
@@ -81,11 +84,16 @@ public final class Translator {
         if (!info.colorize() && spec.inputNc() > 3) {
             throw new IllegalArgumentException("inputs with more than 3 channels are not images");
         }
-        return new Prepared(item, fitted, x, seedOf(item.key()));
+        return new Prepared(item, fitted, x, seedOf(item.key()), lightness);
     }
 
-    /** A prepared canvas, ready for {@link #forward}. */
-    public record Prepared(Item item, Letterbox.Fitted fitted, float[] input, long seed) {}
+    /**
+     * A prepared canvas, ready for {@link #forward}.
+     *
+     * @param lightness colorize: the full-resolution Lab L of the input, kept for {@link #finish}
+     *     (computed once per image; null otherwise)
+     */
+    public record Prepared(Item item, Letterbox.Fitted fitted, float[] input, long seed, float[] lightness) {}
 
     /** One forward pass over prepared items (the device part; the rest is CPU work). */
     public List<float[]> forward(List<Prepared> batch, NDManager parent) {
@@ -124,7 +132,7 @@ public final class Translator {
                 ab[i] = (float) LabTensors.unitToAb(output[i]);
             }
             FloatImage chroma = p.fitted().restore(new FloatImage(2, renderSize, renderSize, ab));
-            return Lab.composePreservingL(Lab.lightnessPlane(src), chroma.plane(0), chroma.plane(1), src.height(),
+            return Lab.composePreservingL(p.lightness(), chroma.plane(0), chroma.plane(1), src.height(),
                     src.width());
         }
         float[] unit = new float[output.length];
