@@ -29,7 +29,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.w3c.dom.Node;
 
 /**
- * Encodes a FloatImage (1 or 3 channels, sRGB-encoded [0,1], clamped) as PNG, JPEG or TIFF with text
+ * Encodes a FloatImage (1 or 3 channels, sRGB-encoded [0,1], clamped) as PNG ({@link PngEncoder}), JPEG or TIFF with text
  * metadata and, where the format has a place for it, an ICC profile:
  * <ul>
  *   <li>PNG: one tEXt chunk per entry (iTXt when the key or value is not Latin-1); ICC in iCCP.</li>
@@ -52,8 +52,11 @@ public final class ImageWriter {
         }
         Map<String, String> text = textMetadata == null ? Map.of() : textMetadata;
         byte[] icc = usableIcc(iccProfile, img.channels()) ? iccProfile : null;
+        if (fmt.container() == OutputFormat.Container.PNG) {
+            return PngEncoder.encode(img, fmt.bitDepth(), text, icc);
+        }
         BufferedImage bi = fmt.bitDepth() == 16 ? toBufferedImage16(img) : img.toBufferedImage();
-        String name = switch (fmt.container()) { case PNG -> "png"; case JPEG -> "jpeg"; case TIFF -> "tiff"; };
+        String name = fmt.container() == OutputFormat.Container.JPEG ? "jpeg" : "tiff";
         javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName(name).next();
         try {
             ImageWriteParam param = writer.getDefaultWriteParam();
@@ -65,11 +68,7 @@ public final class ImageWriter {
                 param.setCompressionType("Deflate");
             }
             IIOMetadata meta = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(bi), param);
-            meta = switch (fmt.container()) {
-                case PNG -> pngMetadata(meta, text, icc);
-                case JPEG -> jpegMetadata(meta, text);
-                case TIFF -> tiffMetadata(meta, text, icc);
-            };
+            meta = fmt.container() == OutputFormat.Container.JPEG ? jpegMetadata(meta, text) : tiffMetadata(meta, text, icc);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
                 writer.setOutput(out);
@@ -111,40 +110,6 @@ public final class ImageWriter {
         return new BufferedImage(cm, raster, false, null);
     }
 
-    private static IIOMetadata pngMetadata(IIOMetadata meta, Map<String, String> text, byte[] icc) throws IOException {
-        String format = "javax_imageio_png_1.0";
-        IIOMetadataNode root = new IIOMetadataNode(format);
-        if (icc != null) {
-            IIOMetadataNode iccp = new IIOMetadataNode("iCCP");
-            iccp.setAttribute("profileName", "ICC profile");
-            iccp.setAttribute("compressionMethod", "deflate");
-            iccp.setUserObject(deflate(icc)); // the PNG plugin expects the already-compressed profile
-            root.appendChild(iccp);
-        }
-        IIOMetadataNode latin = new IIOMetadataNode("tEXt");
-        IIOMetadataNode intl = new IIOMetadataNode("iTXt");
-        for (Map.Entry<String, String> e : text.entrySet()) {
-            if (isLatin1(e.getKey()) && isLatin1(e.getValue()) && e.getKey().length() <= 79) {
-                IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
-                entry.setAttribute("keyword", e.getKey());
-                entry.setAttribute("value", e.getValue());
-                latin.appendChild(entry);
-            } else {
-                IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
-                entry.setAttribute("keyword", asciiKeyword(e.getKey()));
-                entry.setAttribute("compressionFlag", "FALSE");
-                entry.setAttribute("compressionMethod", "0");
-                entry.setAttribute("languageTag", "");
-                entry.setAttribute("translatedKeyword", e.getKey());
-                entry.setAttribute("text", e.getValue());
-                intl.appendChild(entry);
-            }
-        }
-        if (latin.hasChildNodes()) root.appendChild(latin);
-        if (intl.hasChildNodes()) root.appendChild(intl);
-        meta.mergeTree(format, root);
-        return meta;
-    }
 
     private static IIOMetadata jpegMetadata(IIOMetadata meta, Map<String, String> text) throws IOException {
         String format = "javax_imageio_jpeg_image_1.0";
@@ -188,39 +153,11 @@ public final class ImageWriter {
         return dir.getAsMetadata();
     }
 
-    private static byte[] deflate(byte[] data) {
-        java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION);
-        try {
-            d.setInput(data);
-            d.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            while (!d.finished()) out.write(buf, 0, d.deflate(buf));
-            return out.toByteArray();
-        } finally {
-            d.end();
-        }
-    }
-
     private static Node child(Node parent, String name) {
         if (parent == null) return null;
         for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
             if (n.getNodeName().equals(name)) return n;
         }
         return null;
-    }
-
-    private static boolean isLatin1(String s) {
-        for (int i = 0; i < s.length(); i++) if (s.charAt(i) > 0xff) return false;
-        return true;
-    }
-
-    private static String asciiKeyword(String key) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < key.length() && b.length() < 79; i++) {
-            char ch = key.charAt(i);
-            b.append(ch >= 32 && ch < 127 ? ch : '_');
-        }
-        return b.length() == 0 ? "Text" : b.toString();
     }
 }

@@ -109,8 +109,17 @@ final class BenchArchiveCommand implements Callable<Integer> {
                 });
                 List<FloatImage> finished = timed(res, "finish", n, mp,
                         () -> parallel(pool, idx, i -> tr.finish(prepared.get(i), outputs.get(i))));
-                timed(res, "encode", n, mp, () -> parallel(pool, idx,
+                List<byte[]> ours = timed(res, "encode", n, mp, () -> parallel(pool, idx,
                         i -> ImageWriter.write(finished.get(i), OutputFormat.png8(), Map.of(), null)));
+                // baseline for our PNG encoder: the JDK's ImageIO writer on the same images, same threads
+                List<byte[]> jdk = timed(res, "encodeImageIoBaseline", n, mp, () -> parallel(pool, idx, i -> {
+                    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                    javax.imageio.ImageIO.write(finished.get(i).toBufferedImage(), "png", b);
+                    return b.toByteArray();
+                }));
+                res.put("encodeOverImageIo", BenchCommand.round(rate(res, "encode") / rate(res, "encodeImageIoBaseline")));
+                res.put("pngBytesOverImageIo", BenchCommand.round(
+                        ours.stream().mapToLong(b -> b.length).sum() / (double) jdk.stream().mapToLong(b -> b.length).sum()));
                 // the pipeline, stages overlapped
                 TranslatePipeline p = new TranslatePipeline(tr, decoder, OutputPolicy.defaults(),
                         Provenance.colorized("bench", CodeVersion.get()), cpu);
@@ -122,7 +131,7 @@ final class BenchArchiveCommand implements Callable<Integer> {
                 double slowest = Double.MAX_VALUE;
                 String slowestName = null;
                 for (String s : List.of("read", "decode", "prepare", "forward", "finish", "encode")) {
-                    double ips = (Double) ((Map<?, ?>) res.get(s)).get("imagesPerSec");
+                    double ips = rate(res, s);
                     if (ips < slowest) {
                         slowest = ips;
                         slowestName = s;
@@ -185,6 +194,10 @@ final class BenchArchiveCommand implements Callable<Integer> {
         R r = s.run();
         stage(res, name, n, mp, (System.nanoTime() - t0) / 1e9);
         return r;
+    }
+
+    private static double rate(Map<String, Object> res, String stage) {
+        return (Double) ((Map<?, ?>) res.get(stage)).get("imagesPerSec");
     }
 
     private static void stage(Map<String, Object> res, String name, int n, double mp, double sec) {
