@@ -16,6 +16,7 @@ import dev.pix2pix.metrics.MetricsAccumulator;
 import dev.pix2pix.metrics.MetricsSummary;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.nn.HostUpload;
 import dev.pix2pix.nn.Pass;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ public final class Evaluator {
                 y = new float[g.spec().outputNc() * size * size];
             } else {
                 try (NDManager step = manager.newSubManager()) {
-                    NDArray x = step.create(s.input(), new Shape(1, in, size, size));
+                    NDArray x = HostUpload.floats(step, s.input(), new Shape(1, in, size, size));
                     Pass pass = evalMode ? Pass.eval(step) : Pass.testTime(step, new long[] {i});
                     y = g.forward(x, pass).toFloatArray();
                 }

@@ -11,6 +11,7 @@ import dev.pix2pix.image.Resize;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.nn.HostUpload;
 import dev.pix2pix.nn.Pass;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -108,7 +109,7 @@ public final class Translator {
         }
         ai.djl.pytorch.jni.JniUtils.setGradMode(false); // per thread: no autograd graph for inference
         try (NDManager step = parent.newSubManager()) {
-            NDArray in = step.create(x, new Shape(n, spec.inputNc(), renderSize, renderSize));
+            NDArray in = HostUpload.floats(step, x, new Shape(n, spec.inputNc(), renderSize, renderSize));
             Pass pass = settings.evalMode() ? Pass.eval(step) : Pass.testTime(step, seeds);
             float[] y = g.forward(in, pass).toFloatArray();
             List<float[]> out = new ArrayList<>(n);

@@ -27,6 +27,11 @@ public final class PatchDiscriminator implements AutoCloseable {
     public PatchDiscriminator(ModelSpec spec, NDManager manager, long seed) {
         this.spec = spec;
         this.params = new ParamStore(manager, seed);
+        build();
+        params.flatten(); // one buffer: the optimizer updates every parameter with one operation
+    }
+
+    private void build() {
         Norm norm = spec.normType();
         boolean bias = norm.convBias();
         long in = spec.discriminatorInputNc();

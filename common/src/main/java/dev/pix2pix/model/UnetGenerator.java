@@ -51,6 +51,7 @@ public final class UnetGenerator implements AutoCloseable {
             prefix = prefix + (i == 0 ? "1" : "3") + ".model.";
         }
         build();
+        params.flatten(); // one buffer: the optimizer updates every parameter with one operation
     }
 
     private void build() {

@@ -99,7 +99,7 @@ public final class Layers {
                 mask[i * per + j] = r.nextBoolean() ? 2f : 0f;
             }
         }
-        return m.create(mask, shape);
+        return HostUpload.floats(m, mask, shape);
     }
 
     private static NDArray attach(NDArray a, NDManager m) {

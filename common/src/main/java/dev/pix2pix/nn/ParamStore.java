@@ -3,8 +3,10 @@ package dev.pix2pix.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,12 +21,15 @@ import java.util.Random;
  * Owns its manager: closing the store frees every array.
  */
 public final class ParamStore implements AutoCloseable {
+    private static final NDIndex ALL = new NDIndex("...");
     private final NDManager manager;
     private final Map<String, NDArray> trainable = new LinkedHashMap<>();
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
     /** BatchNorm num_batches_tracked, kept on the Java side (only ever saved/loaded). */
     private final Map<String, Long> batchesTracked = new LinkedHashMap<>();
     private final Random init;
+    /** After {@link #flatten()}: every trainable parameter is a view into this, in registration order. */
+    private NDArray flat;
 
     public ParamStore(NDManager parent, long seed) {
         this.manager = parent.newSubManager();
@@ -60,7 +65,50 @@ public final class ParamStore implements AutoCloseable {
         batchesTracked.put(name, 0L);
     }
 
+    /**
+     * Moves every trainable parameter into one contiguous buffer and makes each parameter a view of it
+     * (still a leaf with its own gradient), so that an optimizer can update them all with one
+     * operation instead of a few per parameter. Call once, after the last parameter is added.
+     */
+    public void flatten() {
+        if (flat != null) {
+            throw new IllegalStateException("parameters are already flat");
+        }
+        NDArray buf = manager.zeros(new Shape(countTrainable()));
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            long off = 0;
+            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                NDArray old = e.getValue();
+                long n = old.getShape().size();
+                NDArray slice = buf.get(new NDIndex("{}:{}", off, off + n));
+                NDArray view = slice.reshape(old.getShape());
+                slice.close();
+                view.set(ALL, old);
+                view.setRequiresGradient(true);
+                e.setValue(named(view, e.getKey()));
+                old.close();
+                off += n;
+            }
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
+        flat = buf;
+    }
+
+    /** The buffer behind every trainable parameter (see {@link #flatten()}). */
+    public NDArray flat() {
+        if (flat == null) {
+            throw new IllegalStateException("parameters are not flat");
+        }
+        return flat;
+    }
+
     private void addTrainable(String name, NDArray a) {
+        if (flat != null) {
+            throw new IllegalStateException("cannot add " + name + " after flatten()");
+        }
         if (trainable.containsKey(name)) {
             throw new IllegalStateException("duplicate parameter " + name);
         }
@@ -78,7 +126,7 @@ public final class ParamStore implements AutoCloseable {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (mean + std * init.nextGaussian());
         }
-        return manager.create(v, shape);
+        return HostUpload.floats(manager, v, shape);
     }
 
     public NDArray get(String name) {
@@ -189,9 +237,18 @@ public final class ParamStore implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("parameters do not fit this model: " + String.join("; ", problems));
         }
-        for (Map.Entry<String, NDArray> e : target.entrySet()) {
-            NDArray src = source.get(e.getKey()).toType(DataType.FLOAT32, false);
-            e.getValue().set(src.toFloatArray());
+        // copied into the existing storage: NDArray.set(float[]) would swap in a direct buffer that
+        // only the garbage collector frees (and would detach views of the array)
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false); // parameters are leaves that require grad: in-place only without autograd
+        try {
+            for (Map.Entry<String, NDArray> e : target.entrySet()) {
+                NDArray dst = e.getValue();
+                NDArray src = source.get(e.getKey()).toType(DataType.FLOAT32, false).toDevice(dst.getDevice(), false);
+                dst.set(ALL, src);
+            }
+        } finally {
+            JniUtils.setGradMode(grad);
         }
         for (String bn : batchesTracked.keySet()) {
             NDArray c = source.get(bn + ".num_batches_tracked");

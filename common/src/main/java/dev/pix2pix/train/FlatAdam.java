@@ -4,21 +4,23 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.pix2pix.nn.ParamStore;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 
 /**
  * Adam (PyTorch's formulation, with bias correction) over one flat moment buffer per network: the
  * moment updates are a handful of kernels for the whole network instead of several per parameter,
- * which is what dominates a small-batch step on a GPU. Gradients are gathered by one concatenation
- * and the update is scattered back as views.
+ * which is what dominates a small-batch step on a GPU. Gradients are gathered by one concatenation;
+ * the parameters are views of one buffer ({@link ParamStore#flatten()}), so the update is one subtraction.
  */
 public final class FlatAdam implements AutoCloseable {
     private final List<NDArray> params;
-    private final long[] splits;
+    private final NDArray flatParams;
     private final NDManager manager;
     private final float beta1;
     private final float beta2;
@@ -27,20 +29,14 @@ public final class FlatAdam implements AutoCloseable {
     private NDArray v;
     private long t;
 
-    public FlatAdam(List<NDArray> params, NDManager parent, double beta1, double beta2, double eps) {
-        this.params = params;
+    public FlatAdam(ParamStore store, NDManager parent, double beta1, double beta2, double eps) {
+        this.params = store.trainable();
+        this.flatParams = store.flat();
         this.manager = parent.newSubManager();
         this.beta1 = (float) beta1;
         this.beta2 = (float) beta2;
         this.eps = (float) eps;
-        long total = 0;
-        splits = new long[params.size() - 1];
-        for (int i = 0; i < params.size(); i++) {
-            total += params.get(i).getShape().size();
-            if (i < splits.length) {
-                splits[i] = total;
-            }
-        }
+        long total = flatParams.getShape().size();
         m = manager.zeros(new Shape(total));
         v = manager.zeros(new Shape(total));
     }
@@ -69,10 +65,8 @@ public final class FlatAdam implements AutoCloseable {
         NDArray update = m.div(denom);
         update.attach(scope);
         update.muli((float) (lr / bc1));
-        NDList parts = update.split(splits);
-        for (int i = 0; i < params.size(); i++) {
-            NDArray p = params.get(i);
-            p.subi(parts.get(i).reshape(p.getShape()));
+        flatParams.subi(update); // every parameter at once: they are views of this buffer
+        for (NDArray p : params) {
             JniUtils.zeroGrad((PtNDArray) p);
         }
     }
@@ -102,8 +96,9 @@ public final class FlatAdam implements AutoCloseable {
                 throw new IllegalArgumentException("optimizer state does not fit this model (" + list.get(0).getShape()
                         + " vs " + m.getShape() + ")");
             }
-            m.set(list.get(0).toFloatArray());
-            v.set(list.get(1).toFloatArray());
+            // into the existing storage (set(float[]) would pin a GC-freed direct buffer as storage)
+            m.set(new NDIndex("..."), list.get(0).toDevice(m.getDevice(), false));
+            v.set(new NDIndex("..."), list.get(1).toDevice(v.getDevice(), false));
             t = list.get(2).toLongArray()[0];
         }
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -19,6 +20,7 @@ import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.PatchDiscriminator;
 import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.nn.HostUpload;
 import dev.pix2pix.nn.Pass;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,8 +72,8 @@ public final class Trainer implements AutoCloseable {
         this.g = new UnetGenerator(spec, manager, o.seed());
         boolean gan = !o.gan().equals("none");
         this.d = gan ? new PatchDiscriminator(spec, manager, o.seed() + 1) : null;
-        this.optG = new FlatAdam(g.params().trainable(), manager, o.beta1(), 0.999, 1e-8);
-        this.optD = gan ? new FlatAdam(d.params().trainable(), manager, o.beta1(), 0.999, 1e-8) : null;
+        this.optG = new FlatAdam(g.params(), manager, o.beta1(), 0.999, 1e-8);
+        this.optD = gan ? new FlatAdam(d.params(), manager, o.beta1(), 0.999, 1e-8) : null;
         if (restore != null) {
             g.params().decode(restore.g());
             optG.decode(restore.optG());
@@ -188,6 +190,7 @@ public final class Trainer implements AutoCloseable {
             double emaSecondsPerIt = -1;
             // one accumulator for the whole run (zeroed each epoch), so the live array count is constant
             NDArray acc = manager.zeros(new Shape(lossNames.size()));
+            NDArray accZero = manager.zeros(acc.getShape());
             try {
             for (int epoch = state.epoch(); epoch <= total; epoch++) {
                 long startIt = epoch == state.epoch() ? state.iterationInEpoch() : 0;
@@ -196,7 +199,8 @@ public final class Trainer implements AutoCloseable {
                 double lr = o.learningRate(epoch);
                 boolean pretrain = o.isPretrainEpoch(epoch) || d == null;
                 long epochStart = System.nanoTime();
-                acc.set(new float[lossNames.size()]);
+                // in place from an array: set(float[]) would pin a GC-freed direct buffer, set(index, 0f) leaks a scalar
+                acc.set(new NDIndex("..."), accZero);
                 long counted = 0;
                 for (long it = startIt; it < perEpoch; it++) {
                     long t0 = System.nanoTime();
@@ -238,6 +242,7 @@ public final class Trainer implements AutoCloseable {
             }
             } finally {
                 acc.close();
+                accZero.close();
             }
         }
         publish();
@@ -249,8 +254,8 @@ public final class Trainer implements AutoCloseable {
         TrainOptions o = state.options();
         int size = o.size();
         try (NDManager step = manager.newSubManager()) {
-            NDArray real = step.create(b.input(), new Shape(b.size(), spec.inputNc(), size, size));
-            NDArray target = step.create(b.target(), new Shape(b.size(), spec.outputNc(), size, size));
+            NDArray real = HostUpload.floats(step, b.input(), new Shape(b.size(), spec.inputNc(), size, size));
+            NDArray target = HostUpload.floats(step, b.target(), new Shape(b.size(), spec.outputNc(), size, size));
             Pass pass = Pass.train(step);
             NDArray zero = step.zeros(new Shape());
             NDArray fake;

@@ -1,0 +1,92 @@
+package dev.pix2pix.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import dev.pix2pix.nn.ParamStore;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** FlatAdam on views of one buffer against Adam written out by hand (PyTorch's formulas) in doubles. */
+class FlatAdamTest {
+    private static final double LR = 0.01, B1 = 0.5, B2 = 0.999, EPS = 1e-8;
+
+    @Test
+    void matchesTextbookAdamOverSeveralSteps() {
+        try (NDManager m = NDManager.newBaseManager(); ParamStore store = new ParamStore(m, 3)) {
+            store.addConv("a", 2, 3, 1, true); // weight [2,3,1,1] + bias [2]
+            store.addBatchNorm("bn", 3); // gamma, beta (trainable) + running stats (not)
+            store.flatten();
+            List<NDArray> params = store.trainable();
+            assertEquals(4, params.size());
+            double[] x = toDoubles(store.flat().toFloatArray());
+            double[] mom = new double[x.length], vel = new double[x.length];
+            try (FlatAdam adam = new FlatAdam(store, m, B1, B2, EPS)) {
+                for (int t = 1; t <= 4; t++) {
+                    // loss = sum_i c_i * p_i^2 with a different c per parameter: gradient 2 c_i p_i
+                    try (NDManager step = m.newSubManager()) {
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            NDArray loss = null;
+                            for (int i = 0; i < params.size(); i++) {
+                                NDArray term = params.get(i).square().sum().mul(i + 1);
+                                term.attach(step);
+                                loss = loss == null ? term : loss.add(term);
+                                loss.attach(step);
+                            }
+                            gc.backward(loss);
+                        }
+                        JniUtils.setGradMode(false);
+                        try {
+                            adam.step(step, LR);
+                        } finally {
+                            JniUtils.setGradMode(true);
+                        }
+                    }
+                    int off = 0;
+                    for (int i = 0; i < params.size(); i++) {
+                        int n = (int) params.get(i).getShape().size();
+                        for (int j = off; j < off + n; j++) {
+                            double g = 2 * (i + 1) * x[j];
+                            mom[j] = B1 * mom[j] + (1 - B1) * g;
+                            vel[j] = B2 * vel[j] + (1 - B2) * g * g;
+                            double denom = Math.sqrt(vel[j]) / Math.sqrt(1 - Math.pow(B2, t)) + EPS;
+                            x[j] -= LR / (1 - Math.pow(B1, t)) * mom[j] / denom;
+                        }
+                        off += n;
+                    }
+                    assertArrayEquals(x, toDoubles(store.flat().toFloatArray()), 1e-5, "step " + t);
+                }
+                // the parameters the layers read are views of that buffer
+                float[] bias = store.get("a.bias").toFloatArray();
+                float[] flat = store.flat().toFloatArray();
+                assertEquals(flat[6], bias[0], 0f);
+                assertEquals(flat[7], bias[1], 0f);
+                assertEquals(4, adam.steps());
+            }
+        }
+    }
+
+    @Test
+    void noParameterCanBeAddedOnceFlat() {
+        try (NDManager m = NDManager.newBaseManager(); ParamStore store = new ParamStore(m, 3)) {
+            store.addConv("a", 2, 3, 1, false);
+            store.flatten();
+            assertThrows(IllegalStateException.class, () -> store.addConv("b", 2, 3, 1, false));
+            assertThrows(IllegalStateException.class, store::flatten);
+        }
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+}
