@@ -38,11 +38,12 @@ public final class ConvTranspose {
         long cin = w.getShape().get(0), cout = w.getShape().get(1);
         NDArray k = phaseWeights(w, m).reshape(4 * cout, cin, 2, 2);
         NDArray bias4 = bias == null ? null : attach(bias.tile(4), m);
-        NDArray y = Conv2d.conv2d(x.pad(new Shape(1, 1, 1, 1), 0), k, bias4).singletonOrThrow();
+        // the convolution pads by 1 itself: no separate pad op (and its backward) per layer
+        NDArray y = Conv2d.conv2d(x, k, bias4, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
         // [N, (qy, qx, Cout), H+1, W+1] -> [N, Cout, H+1, qy, W+1, qx] -> rows/cols -1 .. 2H / 2W
         NDArray shuffled = y.reshape(n, 2, 2, cout, h + 1, wd + 1).transpose(0, 3, 4, 1, 5, 2)
                 .reshape(n, cout, 2 * h + 2, 2 * wd + 2);
-        return shuffled.get(new NDIndex(":, :, 1:{}, 1:{}", 2 * h + 1, 2 * wd + 1));
+        return shuffled.get(new NDIndex("..., 1:{}, 1:{}", 2 * h + 1, 2 * wd + 1)); // slices rows and columns only
     }
 
     private static NDArray attach(NDArray a, NDManager m) {
@@ -70,7 +71,7 @@ public final class ConvTranspose {
         }
         NDArray flat = w.reshape(cin, cout, 16);
         flat.attach(m); // a view of a parameter: owned by this step, not by the parameter store
-        NDArray taps = flat.transpose(2, 0, 1).get(new NDIndex("{}", m.create(idx))); // [16, Cin, Cout]
-        return taps.reshape(4, 2, 2, cin, cout).transpose(0, 4, 3, 1, 2); // [4, Cout, Cin, 2, 2]
+        NDArray taps = flat.get(new NDIndex(":, :, {}", m.create(idx))); // [Cin, Cout, 16], gathered in place
+        return taps.reshape(cin, cout, 4, 2, 2).transpose(2, 1, 0, 3, 4); // [4, Cout, Cin, 2, 2]
     }
 }
