@@ -19,6 +19,16 @@ public final class Tensors {
         return b < 0 ? 0 : Math.min(255, b);
     }
 
+    /** 8-bit gray of 8-bit RGB: ITU-R 601 luma rounded as PIL's convert('L'), the reference's gray input. */
+    public static int luma8(int r, int g, int b) {
+        return (r * 299 + g * 587 + b * 114 + 500) / 1000;
+    }
+
+    /** The same luma on [0,1] values (no rounding), for full-resolution inputs. */
+    public static float luma(float r, float g, float b) {
+        return 0.299f * r + 0.587f * g + 0.114f * b;
+    }
+
     /** Interleaved RGB bytes (from {@link Images#rgbBytes}) of a w x h region to CHW floats. */
     public static float[] chw(byte[] rgb, int stride, int x0, int y0, int w, int h, int channels, boolean mirror) {
         float[] out = new float[channels * w * h];
@@ -31,7 +41,7 @@ public final class Tensors {
                 int r = rgb[p] & 0xff, g = rgb[p + 1] & 0xff, b = rgb[p + 2] & 0xff;
                 int o = y * w + x;
                 if (channels == 1) {
-                    out[o] = toUnit((r * 299 + g * 587 + b * 114 + 500) / 1000);
+                    out[o] = toUnit(luma8(r, g, b));
                 } else {
                     out[o] = toUnit(r);
                     out[plane + o] = toUnit(g);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.pix2pix.data.LabTensors;
+import dev.pix2pix.data.Tensors;
 import dev.pix2pix.image.FloatImage;
 import dev.pix2pix.image.Lab;
 import dev.pix2pix.image.Letterbox;
@@ -168,7 +169,7 @@ public final class Translator {
         float[] d = src.data();
         float[] o = new float[n];
         for (int i = 0; i < n; i++) {
-            o[i] = 0.299f * d[i] + 0.587f * d[n + i] + 0.114f * d[2 * n + i];
+            o[i] = Tensors.luma(d[i], d[n + i], d[2 * n + i]);
         }
         return o;
     }
