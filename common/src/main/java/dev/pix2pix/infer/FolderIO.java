@@ -1,6 +1,7 @@
 package dev.pix2pix.infer;
 
 import dev.pix2pix.data.Images;
+import dev.pix2pix.io.LocalFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,10 +49,7 @@ public final class FolderIO {
             public void write(String key, byte[] bytes, String contentType) throws IOException {
                 Path p = dir.resolve(key);
                 Files.createDirectories(p.getParent());
-                Path tmp = p.resolveSibling(p.getFileName() + ".part");
-                Files.write(tmp, bytes);
-                Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                LocalFiles.writeAtomically(p, bytes);
             }
         };
     }

@@ -3,11 +3,11 @@ package dev.pix2pix.model;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pix2pix.io.LocalFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A published model: {@code model.json} and {@code generator.params} (the generator's state dict
@@ -23,8 +23,8 @@ public final class ModelFolder {
 
     public static void write(Path dir, ModelInfo info, UnetGenerator g) throws IOException {
         Files.createDirectories(dir);
-        writeAtomically(dir.resolve(WEIGHTS), g.params().encode());
-        writeAtomically(dir.resolve(INFO), JSON.writeValueAsBytes(info));
+        LocalFiles.writeAtomically(dir.resolve(WEIGHTS), g.params().encode());
+        LocalFiles.writeAtomically(dir.resolve(INFO), JSON.writeValueAsBytes(info));
     }
 
     public static ModelInfo readInfo(Path dir) throws IOException {
@@ -61,10 +61,4 @@ public final class ModelFolder {
         return g;
     }
 
-    /** Write to a temporary name then rename, so a crash never leaves a half-written file. */
-    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
 }

@@ -2,7 +2,7 @@ package dev.pix2pix.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.pix2pix.model.ModelFolder;
+import dev.pix2pix.io.LocalFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ public final class Checkpoints {
         Files.createDirectories(root);
         String name = String.format("it_%012d", c.state().iteration());
         Path tmp = root.resolve("." + name + ".tmp");
-        deleteTree(tmp);
+        LocalFiles.deleteTree(tmp);
         Files.createDirectories(tmp);
         Files.write(tmp.resolve(G), c.g());
         if (c.d() != null) {
@@ -46,7 +46,7 @@ public final class Checkpoints {
         Files.write(tmp.resolve(OPT_G), c.optG());
         Files.write(tmp.resolve(STATE), JSON.writeValueAsBytes(c.state()));
         Path target = root.resolve(name);
-        deleteTree(target);
+        LocalFiles.deleteTree(target);
         Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         prune(root, keep);
         return target;
@@ -79,22 +79,12 @@ public final class Checkpoints {
     private static void prune(Path root, int keep) throws IOException {
         List<Path> all = list(root);
         for (int i = 0; i < all.size() - keep; i++) {
-            deleteTree(all.get(i));
+            LocalFiles.deleteTree(all.get(i));
         }
     }
 
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(q);
-            }
-        }
-    }
 
     static void writeState(Path file, RunState s) throws IOException {
-        ModelFolder.writeAtomically(file, JSON.writeValueAsBytes(s));
+        LocalFiles.writeAtomically(file, JSON.writeValueAsBytes(s));
     }
 }

@@ -12,6 +12,7 @@ import dev.pix2pix.data.Direction;
 import dev.pix2pix.data.Layout;
 import dev.pix2pix.data.PairDataset;
 import dev.pix2pix.data.Sample;
+import dev.pix2pix.io.LocalFiles;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.UnetGenerator;
@@ -65,7 +66,7 @@ class TrainerTest {
             t.publish(); // the untrained generator, as a baseline
             before = l1(out, data);
         }
-        Checkpoints.deleteTree(out);
+        LocalFiles.deleteTree(out);
         List<TrainListener.EpochStats> epochs = new ArrayList<>();
         try (Trainer t = Trainer.start(SMALL, options(25, 0, 1e-3), dataSpec(), data, out, Device.cpu())) {
             Trainer.Result r = t.run(new TrainListener() {

@@ -14,6 +14,7 @@ import dev.pix2pix.infer.ModelLoader;
 import dev.pix2pix.infer.OutputPolicy;
 import dev.pix2pix.infer.TranslatePipeline;
 import dev.pix2pix.infer.Translator;
+import dev.pix2pix.io.LocalFiles;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
@@ -153,7 +154,7 @@ final class BenchArchiveCommand implements Callable<Integer> {
                 pool.shutdownNow();
             }
         } finally {
-            deleteTree(work);
+            LocalFiles.deleteTree(work);
         }
         Map<String, Object> head = new LinkedHashMap<>();
         head.put("images", n);
@@ -232,13 +233,5 @@ final class BenchArchiveCommand implements Callable<Integer> {
             l.add(i);
         }
         return l;
-    }
-
-    private static void deleteTree(Path p) throws java.io.IOException {
-        try (var s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
     }
 }

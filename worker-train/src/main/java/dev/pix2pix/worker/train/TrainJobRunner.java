@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pix2pix.data.PairDataset;
+import dev.pix2pix.io.LocalFiles;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.msg.EventType;
 import dev.pix2pix.msg.JobEvent;
@@ -25,13 +26,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -126,7 +125,7 @@ public class TrainJobRunner {
 
             // S3 is the truth: a local folder left by an earlier attempt on this machine is discarded.
             Path modelDir = cfg.workDir().resolve("jobs").resolve(id);
-            deleteTree(modelDir);
+            LocalFiles.deleteTree(modelDir);
             Files.createDirectories(modelDir);
             Optional<String> resumedFrom = sync.downloadLatestCheckpoint(modelDir);
             Trainer trainer;
@@ -341,16 +340,5 @@ public class TrainJobRunner {
             return "invalid job: " + t.getMessage();
         }
         return t.getClass().getSimpleName() + ": " + t.getMessage();
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
     }
 }
