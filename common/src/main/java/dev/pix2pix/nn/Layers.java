@@ -2,6 +2,7 @@ package dev.pix2pix.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
@@ -63,10 +64,11 @@ public final class Layers {
         Shape s = x.getShape();
         long n = s.get(0), c = s.get(1);
         NDArray folded = x.reshape(1, n * c, s.get(2), s.get(3));
-        NDArray g = gamma == null ? m.ones(new Shape(n * c)) : attach(gamma.tile(n), m);
-        NDArray b = beta == null ? m.zeros(new Shape(n * c)) : attach(beta.tile(n), m);
-        NDArray runMean = m.zeros(new Shape(n * c));
-        NDArray runVar = m.ones(new Shape(n * c));
+        DataType t = x.getDataType(); // float16 inference runs every tensor in half precision
+        NDArray g = gamma == null ? m.ones(new Shape(n * c), t) : attach(gamma.tile(n), m);
+        NDArray b = beta == null ? m.zeros(new Shape(n * c), t) : attach(beta.tile(n), m);
+        NDArray runMean = m.zeros(new Shape(n * c), t);
+        NDArray runVar = m.ones(new Shape(n * c), t);
         NDArray y = BatchNorm.batchNorm(folded, runMean, runVar, g, b, -1, DJL_BN_MOMENTUM, BN_EPS, true)
                 .singletonOrThrow();
         return y.reshape(s);
@@ -77,7 +79,7 @@ public final class Layers {
             case OFF:
                 return x;
             case SEEDED:
-                return x.mul(seededMask(x.getShape(), layer, pass.itemSeeds(), pass.manager()));
+                return x.mul(seededMask(x.getShape(), layer, pass.itemSeeds(), pass.manager()).toType(x.getDataType(), false));
             case RANDOM:
             default:
                 return Dropout.dropout(x, 0.5f, true).singletonOrThrow();

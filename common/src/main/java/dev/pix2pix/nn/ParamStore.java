@@ -97,6 +97,26 @@ public final class ParamStore implements AutoCloseable {
         flat = buf;
     }
 
+    /**
+     * Converts every tensor to another floating-point type, for inference only (e.g. bfloat16 on a GPU):
+     * parameters stop requiring gradients and are no longer views of one buffer.
+     */
+    public void castTo(DataType type) {
+        for (Map<String, NDArray> m : List.of(trainable, buffers)) {
+            for (Map.Entry<String, NDArray> e : m.entrySet()) {
+                NDArray old = e.getValue();
+                NDArray cast = old.toType(type, true);
+                cast.setRequiresGradient(false);
+                e.setValue(named(cast, e.getKey()));
+                old.close();
+            }
+        }
+        if (flat != null) {
+            flat.close();
+            flat = null;
+        }
+    }
+
     /** The buffer behind every trainable parameter (see {@link #flatten()}). */
     public NDArray flat() {
         if (flat == null) {

@@ -49,6 +49,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--eval-mode", description = "infer: classic eval mode instead of test-time mode")
     boolean evalMode;
 
+    @Option(names = "--half", description = "infer: the generator in float16 (GPU tensor cores)")
+    boolean half;
+
     @Option(names = "--device", defaultValue = "auto")
     String device;
 
@@ -89,6 +92,9 @@ final class BenchCommand implements Callable<Integer> {
             }
         } else if (what.equals("infer")) {
             try (NDManager m = NDManager.newBaseManager(dev); UnetGenerator g = new UnetGenerator(spec, m, 1)) {
+                if (half) {
+                    g.toHalf();
+                }
                 long[] seeds = new long[n];
                 Arrays.fill(seeds, 7);
                 for (int i = 0; i < warmup + iters; i++) {
@@ -128,6 +134,7 @@ final class BenchCommand implements Callable<Integer> {
         res.put("batch", n);
         res.put("size", size);
         res.put("iters", iters);
+        res.put("precision", half && what.equals("infer") ? "float16" : "float32");
         res.put("msPerIter", round(median));
         res.put("imagesPerSec", round(n * 1000.0 / median));
         res.put("peakRssMiB", round(rssMiB("VmHWM")));

@@ -72,6 +72,9 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0")
     long seed;
 
+    @Option(names = "--half", description = "run the generator in float16 (for GPUs: tensor cores; a CPU runs it, far slower)")
+    boolean half;
+
     @Option(names = "--json", description = "a final JSON line with counts")
     boolean json;
 
@@ -89,6 +92,9 @@ final class TranslateCommand implements Callable<Integer> {
                 ModelLoader.Loaded loaded = ModelLoader.load(model, m)) {
             ModelInfo info = loaded.info();
             UnetGenerator g = loaded.generator();
+            if (half) {
+                g.toHalf();
+            }
         if (mode != null && !mode.equals(info.colorize() ? "colorize" : "translate")) {
             throw new IllegalArgumentException("--mode " + mode + " does not fit this model, which was trained to "
                     + (info.colorize() ? "colorize" : "translate"));

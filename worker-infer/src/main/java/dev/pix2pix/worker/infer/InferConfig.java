@@ -86,6 +86,13 @@ public interface InferConfig {
         @WithDefault("4")
         int batch();
 
+        /**
+         * Run generators in float16: for GPU nodes (tensor cores); outputs stay within about one level of
+         * 255 of float32. A CPU runs it too, far slower.
+         */
+        @WithDefault("false")
+        boolean half();
+
         /** Decode / encode threads per pipeline stage; 0 = all cores. */
         @WithDefault("0")
         int cpuThreads();

@@ -49,12 +49,15 @@ final class ModelCache implements AutoCloseable {
     private final ObjectStore store;
     private final Path workDir;
     private final Device device;
+    /** Generators switched to float16 once loaded (pix2pix.infer.half). */
+    private final boolean half;
     private Loaded current;
 
-    ModelCache(ObjectStore store, Path workDir, Device device) {
+    ModelCache(ObjectStore store, Path workDir, Device device, boolean half) {
         this.store = store;
         this.workDir = workDir;
         this.device = device;
+        this.half = half;
     }
 
     /**
@@ -155,8 +158,13 @@ final class ModelCache implements AutoCloseable {
             Path file = dir.resolve("model.pth");
             try {
                 ModelLoader.Loaded l = openPth(store, ref, file, manager);
+                if (half) {
+                    l.generator().toHalf();
+                }
                 close();
                 current = new Loaded(ref, l.info(), l.generator(), manager);
+                LOG.infof("loaded reference model %s (etag %s, %s) on %s%s", uri, ref.etag(), l.info().spec().netG(),
+                        device, half ? " in float16" : "");
                 return current;
             } catch (ModelException | RuntimeException e) {
                 manager.close();
@@ -177,14 +185,17 @@ final class ModelCache implements AutoCloseable {
             UnetGenerator g;
             try {
                 g = ModelFolder.loadGenerator(dir, manager);
+                if (half) {
+                    g.toHalf();
+                }
             } catch (IOException | RuntimeException e) {
                 manager.close();
                 throw e;
             }
             close();
             current = new Loaded(ref, info, g, manager);
-            LOG.infof("loaded model %s (etag %s, %s, %s) on %s", uri, ref.etag(), info.spec().netG(),
-                    info.colorize() ? "colorize" : "translate", device);
+            LOG.infof("loaded model %s (etag %s, %s, %s) on %s%s", uri, ref.etag(), info.spec().netG(),
+                    info.colorize() ? "colorize" : "translate", device, half ? " in float16" : "");
             return current;
         } catch (IOException | StoreException | IllegalArgumentException e) {
             throw new ModelException("cannot load model " + uri + ": " + e.getMessage(), e);
