@@ -110,7 +110,6 @@ public final class ImageWriter {
         return new BufferedImage(cm, raster, false, null);
     }
 
-
     private static IIOMetadata jpegMetadata(IIOMetadata meta, Map<String, String> text) throws IOException {
         String format = "javax_imageio_jpeg_image_1.0";
         Node root = meta.getAsTree(format);

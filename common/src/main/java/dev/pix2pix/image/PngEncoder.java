@@ -15,7 +15,7 @@ import java.util.zip.Deflater;
  * (see {@code pix2pix bench-archive}).
  */
 final class PngEncoder {
-    static final int LEVEL = 2;
+    private static final int LEVEL = 2;
     private static final int IDAT_MAX = 1 << 20; // one IDAT chunk per MiB: readers stream them anyway
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
@@ -28,11 +28,6 @@ final class PngEncoder {
      * @param icc  an ICC profile matching the channel count, or null
      */
     static byte[] encode(FloatImage img, int bits, Map<String, String> text, byte[] icc) {
-        return encode(img, bits, text, icc, LEVEL);
-    }
-
-    /** As above with another zlib level (0-9), for measuring the trade-off. */
-    static byte[] encode(FloatImage img, int bits, Map<String, String> text, byte[] icc, int level) {
         int c = img.channels(), w = img.width(), h = img.height();
         if (c != 1 && c != 3) throw new IllegalArgumentException("PNG: 1 or 3 channels, got " + c);
         if (bits != 8 && bits != 16) throw new IllegalArgumentException("PNG: 8 or 16 bits, got " + bits);
@@ -61,7 +56,7 @@ final class PngEncoder {
             for (Map.Entry<String, String> e : text.entrySet()) textChunk(out, e.getKey(), e.getValue());
         }
 
-        Deflater deflater = new Deflater(level);
+        Deflater deflater = new Deflater(LEVEL);
         try {
             byte[] idat = new byte[IDAT_MAX];
             int filled = 0;
@@ -114,7 +109,7 @@ final class PngEncoder {
     }
 
     /** Filter type 4 (Paeth) with byte 0 the filter type; the row above the first is zeros. */
-    static void filterPaeth(byte[] cur, byte[] prev, int bpp, byte[] out) {
+    private static void filterPaeth(byte[] cur, byte[] prev, int bpp, byte[] out) {
         out[0] = 4;
         int len = cur.length;
         for (int i = 0; i < bpp && i < len; i++) {
@@ -165,7 +160,7 @@ final class PngEncoder {
         out.write(tail, 0, 4);
     }
 
-    static byte[] zlib(byte[] data, int level) {
+    private static byte[] zlib(byte[] data, int level) {
         Deflater d = new Deflater(level);
         try {
             d.setInput(data);
@@ -186,13 +181,13 @@ final class PngEncoder {
         b[off + 3] = (byte) v;
     }
 
-    static boolean isLatin1(String s) {
+    private static boolean isLatin1(String s) {
         for (int i = 0; i < s.length(); i++) if (s.charAt(i) > 0xff) return false;
         return true;
     }
 
     /** An iTXt keyword must be 1-79 printable Latin-1 characters; the full key goes in the translated keyword. */
-    static String asciiKeyword(String key) {
+    private static String asciiKeyword(String key) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < key.length() && b.length() < 79; i++) {
             char ch = key.charAt(i);

@@ -22,8 +22,8 @@ import dev.pix2pix.nn.Pass;
 public final class UnetGenerator implements AutoCloseable {
     private final ModelSpec spec;
     private final ParamStore params;
-    private boolean half;
     private final Level[] levels;
+    private boolean half;
 
     private record Level(String prefix, long outer, long inner, long input, boolean dropout) {}
 

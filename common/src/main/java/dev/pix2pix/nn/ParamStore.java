@@ -98,7 +98,7 @@ public final class ParamStore implements AutoCloseable {
     }
 
     /**
-     * Converts every tensor to another floating-point type, for inference only (e.g. bfloat16 on a GPU):
+     * Converts every tensor to another floating-point type, for inference only (float16 on a GPU):
      * parameters stop requiring gradients and are no longer views of one buffer.
      */
     public void castTo(DataType type) {
