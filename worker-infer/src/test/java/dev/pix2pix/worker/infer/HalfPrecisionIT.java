@@ -3,23 +3,15 @@ package dev.pix2pix.worker.infer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import dev.pix2pix.image.FloatImage;
-import dev.pix2pix.image.ImageDecoder;
 import dev.pix2pix.infer.InferenceSettings;
-import dev.pix2pix.infer.ModelLoader;
-import dev.pix2pix.infer.Translator;
 import dev.pix2pix.msg.EventType;
 import dev.pix2pix.msg.JobEvent;
 import dev.pix2pix.msg.TranslateJob;
-import dev.pix2pix.store.S3Uri;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Map.Entry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +45,7 @@ class HalfPrecisionIT {
 
     @Test
     void float16WorkerOutputsMatchFloat32() throws Exception {
-        Path pth = Path.of("..", "common", "src", "test", "resources", "torch", "unet128_batch_eval", "latest_net_G.pth");
+        Path pth = ItEnv.REFERENCE_PTH;
         assertTrue(Files.isRegularFile(pth), pth.toAbsolutePath().toString());
         env.put("half/models/latest_net_G.pth", Files.readAllBytes(pth));
         Map<String, byte[]> inputs = new LinkedHashMap<>();
@@ -68,28 +60,11 @@ class HalfPrecisionIT {
         assertEquals(EventType.COMPLETED, end.type(), () -> "ended " + end);
         assertTrue(Files.readString(worker.log()).contains("in float16"), "the worker loaded the model in float16");
 
-        try (NDManager m = NDManager.newBaseManager(); ModelLoader.Loaded loaded = ModelLoader.load(pth, m)) {
-            Translator full = new Translator(loaded.generator(), loaded.info(), new InferenceSettings(128, false, 1, 5L));
-            ImageDecoder decoder = new ImageDecoder();
-            for (Entry<String, byte[]> e : inputs.entrySet()) {
-                String k = e.getKey();
-                FloatImage in = decoder.decode(e.getValue(), k).image();
-                Translator.Prepared p = full.prepare(new Translator.Item(k, in));
-                FloatImage expected = full.finish(p, full.forward(List.of(p), m).get(0));
-                String outKey = "half/out/" + k.substring(0, k.lastIndexOf('.')) + ".png";
-                FloatImage got = decoder.decode(env.store.get(S3Uri.parse(env.uri(outKey))), outKey).image();
-                assertEquals(in.width(), got.width(), outKey);
-                double maxDiff = 0;
-                double spread = 0;
-                float[] rgbIn = in.toRgb().data();
-                for (int i = 0; i < got.data().length; i++) {
-                    float x = Math.max(0f, Math.min(1f, expected.data()[i]));
-                    maxDiff = Math.max(maxDiff, Math.abs(got.data()[i] - x));
-                    spread = Math.max(spread, Math.abs(got.data()[i] - rgbIn[i]));
-                }
-                assertTrue(maxDiff <= 2.5 / 255, outKey + ": float16 differs from float32 by " + maxDiff * 255 + "/255");
-                assertTrue(spread > 0.05, outKey + ": output is (nearly) the input");
-            }
+        for (ItEnv.OutputCheck c : env.compareWithInProcess(pth, inputs, "half/out/",
+                new InferenceSettings(128, false, 1, 5L))) {
+            assertTrue(c.maxDiffFromInProcess() <= 2.5 / 255,
+                    c.key() + ": float16 differs from float32 by " + c.maxDiffFromInProcess() * 255 + "/255");
+            assertTrue(c.maxDiffFromInput() > 0.05, c.key() + ": output is (nearly) the input");
         }
     }
 }

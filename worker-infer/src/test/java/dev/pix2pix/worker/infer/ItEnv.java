@@ -1,6 +1,13 @@
 package dev.pix2pix.worker.infer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDManager;
+import dev.pix2pix.image.FloatImage;
+import dev.pix2pix.image.ImageDecoder;
+import dev.pix2pix.infer.InferenceSettings;
+import dev.pix2pix.infer.ModelLoader;
+import dev.pix2pix.infer.Translator;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelInfo;
@@ -20,6 +27,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +154,46 @@ final class ItEnv implements AutoCloseable {
         S3Uri p = S3Uri.parse(uri(outPrefix)).asPrefix();
         return store.list(p).stream().map(o -> o.uri().relativeTo(p))
                 .filter(k -> !k.startsWith("_") && !k.equals("manifest.jsonl")).sorted().toList();
+    }
+
+    /** A generator written by the real torch.save: the committed parity fixture of common's TorchParityTest. */
+    static final Path REFERENCE_PTH =
+            Path.of("..", "common", "src", "test", "resources", "torch", "unet128_batch_eval", "latest_net_G.pth");
+
+    /** How far one worker output is from the in-process float32 result, and from its own input. */
+    record OutputCheck(String key, double maxDiffFromInProcess, double maxDiffFromInput) {}
+
+    /**
+     * Translates each input in-process with the .pth (float32) and compares it with the worker's PNG
+     * output under {@code outPrefix}; sizes must match exactly. Differences are in [0,1] units.
+     */
+    List<OutputCheck> compareWithInProcess(Path pth, Map<String, byte[]> inputs, String outPrefix,
+            InferenceSettings settings) throws IOException {
+        List<OutputCheck> checks = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager(); ModelLoader.Loaded loaded = ModelLoader.load(pth, m)) {
+            Translator t = new Translator(loaded.generator(), loaded.info(), settings);
+            ImageDecoder decoder = new ImageDecoder();
+            for (Map.Entry<String, byte[]> e : inputs.entrySet()) {
+                String k = e.getKey();
+                FloatImage in = decoder.decode(e.getValue(), k).image();
+                Translator.Prepared prepared = t.prepare(new Translator.Item(k, in));
+                FloatImage expected = t.finish(prepared, t.forward(List.of(prepared), m).get(0));
+                String outKey = outPrefix + k.substring(0, k.lastIndexOf('.')) + ".png";
+                FloatImage got = decoder.decode(store.get(S3Uri.parse(uri(outKey))), outKey).image();
+                assertEquals(in.width(), got.width(), outKey);
+                assertEquals(in.height(), got.height(), outKey);
+                float[] rgbIn = in.toRgb().data();
+                double maxDiff = 0;
+                double spread = 0;
+                for (int i = 0; i < got.data().length; i++) {
+                    float x = Math.max(0f, Math.min(1f, expected.data()[i]));
+                    maxDiff = Math.max(maxDiff, Math.abs(got.data()[i] - x));
+                    spread = Math.max(spread, Math.abs(got.data()[i] - rgbIn[i]));
+                }
+                checks.add(new OutputCheck(outKey, maxDiff, spread));
+            }
+        }
+        return checks;
     }
 
     @Override

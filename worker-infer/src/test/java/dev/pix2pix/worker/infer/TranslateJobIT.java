@@ -204,7 +204,7 @@ class TranslateJobIT {
      */
     @Test
     void translatesWithAReferencePthNamedDirectly() throws Exception {
-        Path pth = Path.of("..", "common", "src", "test", "resources", "torch", "unet128_batch_eval", "latest_net_G.pth");
+        Path pth = ItEnv.REFERENCE_PTH;
         assertTrue(Files.isRegularFile(pth), pth.toAbsolutePath().toString());
         env.put("pthjob/models/latest_net_G.pth", Files.readAllBytes(pth));
         String pthUri = env.uri("pthjob/models/latest_net_G.pth");
@@ -221,31 +221,11 @@ class TranslateJobIT {
         assertEquals(EventType.COMPLETED, end.type(), () -> "ended " + end);
         assertEquals(List.of("facade.png", "gray.png", "wide/street.png"), env.outputKeys("pthjob/out/"));
 
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
-                dev.pix2pix.infer.ModelLoader.Loaded loaded = dev.pix2pix.infer.ModelLoader.load(pth, m)) {
-            dev.pix2pix.infer.Translator t = new dev.pix2pix.infer.Translator(loaded.generator(), loaded.info(),
-                    new dev.pix2pix.infer.InferenceSettings(128, false, 1, 5L));
-            dev.pix2pix.image.ImageDecoder decoder = new dev.pix2pix.image.ImageDecoder();
-            for (Map.Entry<String, byte[]> e : inputs.entrySet()) {
-                String k = e.getKey();
-                var in = decoder.decode(e.getValue(), k).image();
-                var prepared = t.prepare(new dev.pix2pix.infer.Translator.Item(k, in));
-                var expected = t.finish(prepared, t.forward(List.of(prepared), m).get(0));
-                String outKey = "pthjob/out/" + k.substring(0, k.lastIndexOf('.')) + ".png";
-                var got = decoder.decode(env.store.get(S3Uri.parse(env.uri(outKey))), outKey).image();
-                assertEquals(in.width(), got.width(), outKey);
-                assertEquals(in.height(), got.height(), outKey);
-                float[] rgbIn = in.toRgb().data();
-                double maxDiff = 0;
-                double spread = 0;
-                for (int i = 0; i < got.data().length; i++) {
-                    float x = Math.max(0f, Math.min(1f, expected.data()[i]));
-                    maxDiff = Math.max(maxDiff, Math.abs(got.data()[i] - x));
-                    spread = Math.max(spread, Math.abs(got.data()[i] - rgbIn[i]));
-                }
-                assertTrue(maxDiff <= 0.5 / 255 + 1e-4, outKey + ": differs from the in-process result by " + maxDiff);
-                assertTrue(spread > 0.05, outKey + ": output is (nearly) the input");
-            }
+        for (ItEnv.OutputCheck c : env.compareWithInProcess(pth, inputs, "pthjob/out/",
+                new dev.pix2pix.infer.InferenceSettings(128, false, 1, 5L))) {
+            assertTrue(c.maxDiffFromInProcess() <= 0.5 / 255 + 1e-4,
+                    c.key() + ": differs from the in-process result by " + c.maxDiffFromInProcess());
+            assertTrue(c.maxDiffFromInput() > 0.05, c.key() + ": output is (nearly) the input");
         }
         String manifest = new String(env.store.get(S3Uri.parse(env.uri("pthjob/out/manifest.jsonl"))),
                 StandardCharsets.UTF_8);
