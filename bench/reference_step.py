@@ -6,7 +6,9 @@ GAN + 100 * L1, Adam 2e-4 / 0.5) at batch B, and generator forward passes in tes
 measurement with the median milliseconds after warm-up and the peak GPU memory.
 
 Usage: reference_step.py [--device cuda] [--size 256] [--batches 1,16] [--infer-batches 1,32]
-       [--iters 50] [--cudnn-benchmark] [--channels-last]
+       [--iters 50] [--cudnn-benchmark] [--channels-last] [--count-ops]
+--count-ops profiles one more step or forward pass and adds the native operations it dispatched, counted
+as `pix2pix bench --count-ops` counts them (top-level: not enclosed by another op on the same thread).
 Needs torch; the models come from tools/pytorch/reference_models.py (our own definitions with the
 reference's layout)."""
 import argparse, json, os, sys, time
@@ -31,6 +33,25 @@ def median_ms(fn, iters, warmup, sync):
     return times[len(times) // 2]
 
 
+def count_ops(fn):
+    """(top-level, all) ATen operations that fn dispatches, by the rule of the bench's OpCounter."""
+    from torch.profiler import profile, ProfilerActivity
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        fn()
+    # user scopes (scope 7, e.g. "Optimizer.step#Adam.step") are Python annotations, not operations: left
+    # in, they would fold all of Adam's per-parameter ops into one "top-level" event
+    spans = sorted(((e.time_range.start, e.time_range.end, e.thread) for e in prof.events()
+                    if getattr(e, "scope", 0) != 7),
+                   key=lambda s: (s[2], s[0], -s[1]))
+    top, open_end, tid = 0, None, None
+    for start, end, t in spans:
+        if t != tid or open_end is None or start >= open_end:
+            top, open_end, tid = top + 1, end, t
+        else:
+            open_end = max(open_end, end)
+    return {"topLevelOpsPerIter": top, "allOpsPerIter": len(spans)}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
@@ -41,6 +62,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--cudnn-benchmark", action="store_true")
     ap.add_argument("--channels-last", action="store_true")
+    ap.add_argument("--count-ops", action="store_true")
     a = ap.parse_args()
     dev = torch.device(a.device)
     torch.backends.cudnn.benchmark = a.cudnn_benchmark
@@ -82,9 +104,12 @@ def main():
             torch.cuda.reset_peak_memory_stats()
         ms = median_ms(step, a.iters, a.warmup, sync)
         peak = torch.cuda.max_memory_allocated() / 2**30 if dev.type == "cuda" else None
-        print(json.dumps({"what": "train", "impl": "pytorch-eager", "batch": b, "size": a.size, "msPerIter": round(ms, 2),
-                          "imagesPerSec": round(b * 1000 / ms, 1), "peakGpuGiB": peak and round(peak, 2),
-                          "cudnnBenchmark": a.cudnn_benchmark, "channelsLast": a.channels_last}), flush=True)
+        res = {"what": "train", "impl": "pytorch-eager", "batch": b, "size": a.size, "msPerIter": round(ms, 2),
+               "imagesPerSec": round(b * 1000 / ms, 1), "peakGpuGiB": peak and round(peak, 2),
+               "cudnnBenchmark": a.cudnn_benchmark, "channelsLast": a.channels_last}
+        if a.count_ops:
+            res.update(count_ops(step))
+        print(json.dumps(res), flush=True)
         del g, d, opt_g, opt_d
 
     g = define_G("unet_256").to(dev, memory_format=fmt)
@@ -94,8 +119,11 @@ def main():
         for b in [int(x) for x in a.infer_batches.split(",") if x]:
             x = torch.rand(b, 3, a.size, a.size, device=dev).contiguous(memory_format=fmt)
             ms = median_ms(lambda: g(x), a.iters, a.warmup, sync)
-            print(json.dumps({"what": "infer", "impl": "pytorch-eager", "batch": b, "size": a.size,
-                              "msPerIter": round(ms, 2), "imagesPerSec": round(b * 1000 / ms, 1)}), flush=True)
+            res = {"what": "infer", "impl": "pytorch-eager", "batch": b, "size": a.size,
+                   "msPerIter": round(ms, 2), "imagesPerSec": round(b * 1000 / ms, 1)}
+            if a.count_ops:
+                res.update(count_ops(lambda: g(x).cpu()))
+            print(json.dumps(res), flush=True)
 
 
 if __name__ == "__main__":

@@ -17,26 +17,26 @@ import ai.djl.nn.convolutional.Conv2d;
  * output rows -1 .. 2H: dropping the first and last row and column leaves exactly the transposed
  * convolution. Multiply-adds are those of a real transposed convolution (Cin*Cout*4 per output
  * pixel, plus one row and column of windows: 1.6% at 128x128), no zero insertion, one convolution
- * launch and no per-phase slicing. The weight stays in PyTorch's layout [Cin, Cout, 4, 4].
+ * launch and no per-phase slicing.
+ *
+ * <p>The weight is stored in that phase layout, [4 * Cout, Cin, 2, 2], so a step spends no operation
+ * rearranging it; {@link #toPhaseLayout} and {@link #toTorchLayout} convert from and to PyTorch's
+ * [Cin, Cout, 4, 4] where weights enter or leave (initialisation, checkpoints, .pth files).
  */
 public final class ConvTranspose {
-    /** Kernel taps of each phase in window order: [odd output rows, even output rows]. */
-    private static final int[][] TAPS = {{2, 0}, {3, 1}};
-
     private ConvTranspose() {}
 
     /**
      * @param x input [N, Cin, H, W]
-     * @param w weight [Cin, Cout, 4, 4] (PyTorch layout)
+     * @param k weight in phase layout [4 * Cout, Cin, 2, 2] (see {@link #toPhaseLayout})
      * @param bias [Cout] or null
      * @param m manager that owns every intermediate (weights are parameters and live elsewhere)
      * @return [N, Cout, 2H, 2W]
      */
-    public static NDArray forward(NDArray x, NDArray w, NDArray bias, NDManager m) {
+    public static NDArray forward(NDArray x, NDArray k, NDArray bias, NDManager m) {
         Shape s = x.getShape();
         long n = s.get(0), h = s.get(2), wd = s.get(3);
-        long cin = w.getShape().get(0), cout = w.getShape().get(1);
-        NDArray k = phaseWeights(w, m).reshape(4 * cout, cin, 2, 2);
+        long cout = k.getShape().get(0) / 4;
         NDArray bias4 = bias == null ? null : attach(bias.tile(4), m);
         // the convolution pads by 1 itself: no separate pad op (and its backward) per layer
         NDArray y = Conv2d.conv2d(x, k, bias4, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
@@ -46,32 +46,31 @@ public final class ConvTranspose {
         return shuffled.get(new NDIndex(":, :, 1:{}, 1:{}", 2 * h + 1, 2 * wd + 1));
     }
 
-    private static NDArray attach(NDArray a, NDManager m) {
-        a.attach(m);
-        return a;
+    /** The stored shape of a weight whose PyTorch shape is [cin, cout, 4, 4]. */
+    public static Shape phaseShape(long cin, long cout) {
+        return new Shape(4 * cout, cin, 2, 2);
     }
 
     /**
-     * Rearranges [Cin, Cout, 4, 4] into the four phase kernels [4, Cout, Cin, 2, 2] (correlation
-     * layout), one gather so the gradient flows back to the PyTorch-layout weight.
+     * PyTorch's [Cin, Cout, 4, 4] to the phase layout [(py, px, Cout), Cin, a, b]: phase (py, px) tap
+     * (a, b) is w[.., 2(1-a) + py, 2(1-b) + px], i.e. kernel row 2a' + py split into (a', py) and a' flipped.
      */
-    static NDArray phaseWeights(NDArray w, NDManager m) {
+    public static NDArray toPhaseLayout(NDArray w) {
         Shape ws = w.getShape();
         long cin = ws.get(0), cout = ws.get(1);
-        long[] idx = new long[16];
-        int p = 0;
-        for (int py = 0; py < 2; py++) {
-            for (int px = 0; px < 2; px++) {
-                for (int a = 0; a < 2; a++) {
-                    for (int b = 0; b < 2; b++) {
-                        idx[p++] = TAPS[py][a] * 4L + TAPS[px][b];
-                    }
-                }
-            }
-        }
-        NDArray flat = w.reshape(cin, cout, 16);
-        flat.attach(m); // a view of a parameter: owned by this step, not by the parameter store
-        NDArray taps = flat.get(new NDIndex(":, :, {}", m.create(idx))); // [Cin, Cout, 16], gathered in place
-        return taps.reshape(cin, cout, 4, 2, 2).transpose(2, 1, 0, 3, 4); // [4, Cout, Cin, 2, 2]
+        return w.reshape(cin, cout, 2, 2, 2, 2).transpose(3, 5, 1, 0, 2, 4).flip(4, 5)
+                .reshape(phaseShape(cin, cout));
+    }
+
+    /** The inverse of {@link #toPhaseLayout}. */
+    public static NDArray toTorchLayout(NDArray k) {
+        Shape ks = k.getShape();
+        long cout = ks.get(0) / 4, cin = ks.get(1);
+        return k.reshape(2, 2, cout, cin, 2, 2).flip(4, 5).transpose(3, 2, 4, 0, 5, 1).reshape(cin, cout, 4, 4);
+    }
+
+    private static NDArray attach(NDArray a, NDManager m) {
+        a.attach(m);
+        return a;
     }
 }

@@ -1,6 +1,7 @@
 package dev.pix2pix.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -10,15 +11,21 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * A network's parameters and buffers, keyed by the reference implementation's state-dict names
  * (e.g. {@code model.model.1.model.2.weight}) so checkpoints map one to one onto PyTorch files.
  * Owns its manager: closing the store frees every array.
+ *
+ * <p>Transposed-convolution weights are stored in {@link ConvTranspose}'s phase layout, which a step
+ * uses as it is; everything that leaves or enters the store ({@link #stateDict}, {@link #encode},
+ * {@link #load}, {@link #flatToExchange}) uses the reference's layout, so files do not depend on it.
  */
 public final class ParamStore implements AutoCloseable {
     private static final NDIndex ALL = new NDIndex("...");
@@ -28,6 +35,8 @@ public final class ParamStore implements AutoCloseable {
     /** BatchNorm num_batches_tracked, kept on the Java side (only ever saved/loaded). */
     private final Map<String, Long> batchesTracked = new LinkedHashMap<>();
     private final Random init;
+    /** Names of weights stored in ConvTranspose's phase layout rather than PyTorch's. */
+    private final Set<String> phaseLayout = new HashSet<>();
     /** After {@link #flatten()}: every trainable parameter is a view into this, in registration order. */
     private NDArray flat;
 
@@ -48,9 +57,19 @@ public final class ParamStore implements AutoCloseable {
         }
     }
 
-    /** Transposed conv weight in PyTorch layout [Cin, Cout, k, k]. */
+    /**
+     * Transposed conv weight, PyTorch shape [Cin, Cout, 4, 4] (drawn in that order, so a seed gives the same
+     * weights as before), stored in phase layout.
+     */
     public void addConvTranspose(String name, long inC, long outC, long k, boolean bias) {
-        addTrainable(name + ".weight", gaussian(new Shape(inC, outC, k, k), 0, 0.02));
+        if (k != 4) {
+            throw new IllegalArgumentException("transposed convolutions have kernel 4, got " + k);
+        }
+        NDArray torchLayout = gaussian(new Shape(inC, outC, k, k), 0, 0.02);
+        NDArray stored = ConvTranspose.toPhaseLayout(torchLayout);
+        torchLayout.close();
+        addTrainable(name + ".weight", stored);
+        phaseLayout.add(name + ".weight");
         if (bias) {
             addTrainable(name + ".bias", manager.zeros(new Shape(outC)));
         }
@@ -75,9 +94,7 @@ public final class ParamStore implements AutoCloseable {
             throw new IllegalStateException("parameters are already flat");
         }
         NDArray buf = manager.zeros(new Shape(countTrainable()));
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
+        withoutGrad(() -> {
             long off = 0;
             for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
                 NDArray old = e.getValue();
@@ -91,9 +108,7 @@ public final class ParamStore implements AutoCloseable {
                 old.close();
                 off += n;
             }
-        } finally {
-            JniUtils.setGradMode(grad);
-        }
+        });
         flat = buf;
     }
 
@@ -170,15 +185,95 @@ public final class ParamStore implements AutoCloseable {
         return new ArrayList<>(trainable.values());
     }
 
+    /** The trainable parameters as stored (transposed-convolution weights in phase layout). */
     public Map<String, NDArray> trainableByName() {
         return Collections.unmodifiableMap(trainable);
     }
 
-    /** Every named tensor in state-dict order (parameters, then buffers). */
-    public Map<String, NDArray> stateDict() {
+    /** Every named tensor as stored, parameters then buffers. */
+    private Map<String, NDArray> stored() {
         Map<String, NDArray> all = new LinkedHashMap<>(trainable);
         all.putAll(buffers);
         return all;
+    }
+
+    /**
+     * Every named tensor in state-dict order (parameters, then buffers) and the reference's layout; converted
+     * copies are owned by {@code scope}, the rest are the store's own arrays.
+     */
+    public Map<String, NDArray> stateDict(NDManager scope) {
+        Map<String, NDArray> all = stored();
+        withoutGrad(() -> all.replaceAll((name, a) -> {
+            if (!phaseLayout.contains(name)) {
+                return a;
+            }
+            NDArray t = ConvTranspose.toTorchLayout(a);
+            t.attach(scope);
+            return t;
+        }));
+        return all;
+    }
+
+    /** The shape a tensor has in the reference's layout. */
+    private Shape exchangeShape(String name, NDArray stored) {
+        if (!phaseLayout.contains(name)) {
+            return stored.getShape();
+        }
+        Shape k = stored.getShape();
+        return new Shape(k.get(1), k.get(0) / 4, 4, 4);
+    }
+
+    /**
+     * A vector laid out like {@link #flat()} (e.g. Adam's moments) in the reference's parameter layout, for
+     * files; {@link #flatFromExchange} is its inverse.
+     */
+    public NDArray flatToExchange(NDArray vec, NDManager scope) {
+        return relayout(vec, scope, true);
+    }
+
+    public NDArray flatFromExchange(NDArray vec, NDManager scope) {
+        return relayout(vec, scope, false);
+    }
+
+    private NDArray relayout(NDArray vec, NDManager scope, boolean toExchange) {
+        if (vec.getShape().size() != countTrainable()) {
+            throw new IllegalArgumentException("a vector of " + vec.getShape().size() + " values does not fit "
+                    + countTrainable() + " parameters");
+        }
+        NDArray[] out = new NDArray[1];
+        withoutGrad(() -> {
+            try (NDManager tmp = scope.newSubManager()) {
+                NDList parts = new NDList(trainable.size());
+                long off = 0;
+                for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                    long n = e.getValue().getShape().size();
+                    NDArray seg = vec.get(new NDIndex("{}:{}", off, off + n));
+                    seg.attach(tmp);
+                    if (phaseLayout.contains(e.getKey())) {
+                        seg = toExchange
+                                ? ConvTranspose.toTorchLayout(seg.reshape(e.getValue().getShape()))
+                                : ConvTranspose.toPhaseLayout(seg.reshape(exchangeShape(e.getKey(), e.getValue())));
+                        seg.attach(tmp);
+                        seg = seg.reshape(-1);
+                    }
+                    parts.add(seg);
+                    off += n;
+                }
+                out[0] = NDArrays.concat(parts);
+                out[0].attach(scope);
+            }
+        });
+        return out[0];
+    }
+
+    private static void withoutGrad(Runnable r) {
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            r.run();
+        } finally {
+            JniUtils.setGradMode(grad);
+        }
     }
 
     public Map<String, Long> batchesTracked() {
@@ -201,13 +296,13 @@ public final class ParamStore implements AutoCloseable {
 
     /** Serialises every tensor (and num_batches_tracked) with its name. */
     public byte[] encode() {
-        NDList list = new NDList();
-        for (Map.Entry<String, NDArray> e : stateDict().entrySet()) {
-            NDArray a = e.getValue().toDevice(ai.djl.Device.cpu(), false);
-            a.setName(e.getKey());
-            list.add(a);
-        }
         try (NDManager tmp = manager.newSubManager()) {
+            NDList list = new NDList();
+            for (Map.Entry<String, NDArray> e : stateDict(tmp).entrySet()) {
+                NDArray a = e.getValue().toDevice(ai.djl.Device.cpu(), false);
+                a.setName(e.getKey());
+                list.add(a);
+            }
             for (Map.Entry<String, Long> e : batchesTracked.entrySet()) {
                 NDArray c = tmp.create(new long[] {e.getValue()});
                 c.setName(e.getKey() + ".num_batches_tracked");
@@ -238,15 +333,15 @@ public final class ParamStore implements AutoCloseable {
      * key named before anything is written.
      */
     public void load(Map<String, NDArray> source) {
-        Map<String, NDArray> target = stateDict();
+        Map<String, NDArray> target = stored();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, NDArray> e : target.entrySet()) {
             NDArray s = source.get(e.getKey());
+            Shape expected = exchangeShape(e.getKey(), e.getValue());
             if (s == null) {
                 problems.add("missing key " + e.getKey());
-            } else if (!s.getShape().equals(e.getValue().getShape())) {
-                problems.add("shape mismatch for " + e.getKey() + ": file " + s.getShape() + ", model "
-                        + e.getValue().getShape());
+            } else if (!s.getShape().equals(expected)) {
+                problems.add("shape mismatch for " + e.getKey() + ": file " + s.getShape() + ", model " + expected);
             }
         }
         for (String k : source.keySet()) {
@@ -259,17 +354,14 @@ public final class ParamStore implements AutoCloseable {
         }
         // copied into the existing storage: NDArray.set(float[]) would swap in a direct buffer that
         // only the garbage collector frees (and would detach views of the array)
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false); // parameters are leaves that require grad: in-place only without autograd
-        try {
+        // parameters are leaves that require grad: in-place only without autograd
+        withoutGrad(() -> {
             for (Map.Entry<String, NDArray> e : target.entrySet()) {
                 NDArray dst = e.getValue();
                 NDArray src = source.get(e.getKey()).toType(DataType.FLOAT32, false).toDevice(dst.getDevice(), false);
-                dst.set(ALL, src);
+                dst.set(ALL, phaseLayout.contains(e.getKey()) ? ConvTranspose.toPhaseLayout(src) : src);
             }
-        } finally {
-            JniUtils.setGradMode(grad);
-        }
+        });
         for (String bn : batchesTracked.keySet()) {
             NDArray c = source.get(bn + ".num_batches_tracked");
             if (c != null) {

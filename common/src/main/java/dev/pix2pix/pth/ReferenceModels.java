@@ -147,17 +147,18 @@ public final class ReferenceModels {
      */
     public static StateDict toStateDict(ParamStore params) {
         Map<String, TensorData> sorted = new TreeMap<>(ReferenceModels::torchOrder);
-        Map<String, NDArray> all = params.stateDict();
-        Map<String, Long> counts = params.batchesTracked();
-        for (Map.Entry<String, NDArray> e : params.trainableByName().entrySet()) {
-            put(sorted, e.getKey(), e.getValue());
-            String k = e.getKey();
-            if (k.endsWith(".bias")) {
-                String module = k.substring(0, k.length() - ".bias".length());
-                if (counts.containsKey(module)) {
-                    put(sorted, module + ".running_mean", all.get(module + ".running_mean"));
-                    put(sorted, module + ".running_var", all.get(module + ".running_var"));
-                    sorted.put(module + ".num_batches_tracked", TensorData.ofLongScalar(counts.get(module)));
+        try (NDManager tmp = params.manager().newSubManager()) {
+            Map<String, NDArray> all = params.stateDict(tmp);
+            Map<String, Long> counts = params.batchesTracked();
+            for (String k : params.trainableByName().keySet()) {
+                put(sorted, k, all.get(k));
+                if (k.endsWith(".bias")) {
+                    String module = k.substring(0, k.length() - ".bias".length());
+                    if (counts.containsKey(module)) {
+                        put(sorted, module + ".running_mean", all.get(module + ".running_mean"));
+                        put(sorted, module + ".running_var", all.get(module + ".running_var"));
+                        sorted.put(module + ".num_batches_tracked", TensorData.ofLongScalar(counts.get(module)));
+                    }
                 }
             }
         }

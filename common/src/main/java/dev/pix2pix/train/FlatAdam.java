@@ -19,6 +19,7 @@ import java.util.List;
  * the parameters are views of one buffer ({@link ParamStore#flatten()}), so the update is one subtraction.
  */
 public final class FlatAdam implements AutoCloseable {
+    private final ParamStore store;
     private final List<NDArray> params;
     private final NDArray flatParams;
     private final NDManager manager;
@@ -30,6 +31,7 @@ public final class FlatAdam implements AutoCloseable {
     private long t;
 
     public FlatAdam(ParamStore store, NDManager parent, double beta1, double beta2, double eps) {
+        this.store = store;
         this.params = store.trainable();
         this.flatParams = store.flat();
         this.manager = parent.newSubManager();
@@ -78,14 +80,15 @@ public final class FlatAdam implements AutoCloseable {
         }
     }
 
+    /** The moments in the reference's parameter layout (see {@link ParamStore#flatToExchange}) and the step count. */
     public byte[] encode() {
         try (NDManager tmp = manager.newSubManager()) {
             NDArray step = tmp.create(new long[] {t});
-            NDList list = new NDList(m.toDevice(ai.djl.Device.cpu(), true), v.toDevice(ai.djl.Device.cpu(), true), step);
-            byte[] out = list.encode();
-            list.get(0).close();
-            list.get(1).close();
-            return out;
+            NDArray mOut = store.flatToExchange(m, tmp).toDevice(ai.djl.Device.cpu(), false);
+            NDArray vOut = store.flatToExchange(v, tmp).toDevice(ai.djl.Device.cpu(), false);
+            mOut.attach(tmp);
+            vOut.attach(tmp);
+            return new NDList(mOut, vOut, step).encode();
         }
     }
 
@@ -97,8 +100,8 @@ public final class FlatAdam implements AutoCloseable {
                         + " vs " + m.getShape() + ")");
             }
             // into the existing storage (set(float[]) would pin a GC-freed direct buffer as storage)
-            m.set(new NDIndex("..."), list.get(0).toDevice(m.getDevice(), false));
-            v.set(new NDIndex("..."), list.get(1).toDevice(v.getDevice(), false));
+            m.set(new NDIndex("..."), store.flatFromExchange(list.get(0).toDevice(m.getDevice(), false), tmp));
+            v.set(new NDIndex("..."), store.flatFromExchange(list.get(1).toDevice(v.getDevice(), false), tmp));
             t = list.get(2).toLongArray()[0];
         }
     }

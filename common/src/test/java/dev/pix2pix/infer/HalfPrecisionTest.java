@@ -29,7 +29,7 @@ class HalfPrecisionTest {
                 ai.djl.ndarray.types.Shape s = e.getValue().getShape();
                 if (s.dimension() == 4) {
                     boolean transposed = e.getKey().endsWith("3.weight") || e.getKey().endsWith("5.weight");
-                    long fanIn = (transposed ? s.get(0) * 4 : s.get(1) * 16); // a transposed conv sees 4 taps per output
+                    long fanIn = s.get(1) * (transposed ? 4 : 16); // stored [4 Cout, Cin, 2, 2]: 4 taps per output
                     e.getValue().muli((float) (Math.sqrt(2.0 / fanIn) / 0.02));
                 }
             }

@@ -47,15 +47,18 @@ class ArchitectureTest {
     void stateDictKeysFollowTheReferenceLayout() {
         try (NDManager m = NDManager.newBaseManager();
                 UnetGenerator g = new UnetGenerator(ModelSpec.defaults(), m, 1)) {
-            var keys = g.params().stateDict().keySet();
+            var sd = g.params().stateDict(m);
+            var keys = sd.keySet();
             assertTrue(keys.contains("model.model.0.weight"));
             assertTrue(keys.contains("model.model.3.bias"), "outermost upconv has a bias");
             assertTrue(keys.contains("model.model.1.model.2.running_var"));
             String innermost = "model.model.1" + ".model.3".repeat(6) + ".model.";
             assertTrue(keys.contains(innermost + "1.weight"), innermost);
             assertTrue(keys.contains(innermost + "4.running_mean"));
-            assertEquals(new Shape(1024, 256, 4, 4), g.params().get("model.model.1.model.3.model.3.model.5.weight").getShape(),
-                    "transposed conv weight is [Cin, Cout, 4, 4]");
+            String upconv = "model.model.1.model.3.model.3.model.5.weight";
+            assertEquals(new Shape(1024, 256, 4, 4), sd.get(upconv).getShape(),
+                    "transposed conv weight is [Cin, Cout, 4, 4] in the state dict");
+            assertEquals(new Shape(4 * 256, 1024, 2, 2), g.params().get(upconv).getShape(), "and phase layout inside");
         }
     }
 

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,7 +36,7 @@ class ConvTransposeTest {
             wa.setRequiresGradient(true);
             ba.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray y = ConvTranspose.forward(xa, wa, ba, m);
+                NDArray y = ConvTranspose.forward(xa, ConvTranspose.toPhaseLayout(wa), ba, m);
                 assertEquals(new Shape(n, cout, 2 * h, 2 * w), y.getShape());
                 assertArrayEquals(yRef, y.toFloatArray(), 1e-4f, "forward");
                 gc.backward(y.mul(m.create(r, y.getShape())).sum());
@@ -43,6 +44,36 @@ class ConvTransposeTest {
             assertArrayEquals(t.gradX(r, wt), xa.getGradient().toFloatArray(), 1e-4f, "dL/dx");
             assertArrayEquals(t.gradW(r, x), wa.getGradient().toFloatArray(), 1e-4f, "dL/dw");
             assertArrayEquals(t.gradB(r), ba.getGradient().toFloatArray(), 1e-4f, "dL/db");
+        }
+    }
+
+    @Test
+    void phaseLayoutRoundTripsAndHoldsTheTapsOfEachPhase() {
+        int cin = 3, cout = 2;
+        float[] wt = randn(new Random(5), cin * cout * 16);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.create(wt, new Shape(cin, cout, 4, 4));
+            NDArray k = ConvTranspose.toPhaseLayout(w);
+            assertEquals(ConvTranspose.phaseShape(cin, cout), k.getShape());
+            assertArrayEquals(wt, ConvTranspose.toTorchLayout(k).toFloatArray(), 0f);
+            float[] kv = k.toFloatArray();
+            int[][] taps = {{2, 0}, {3, 1}}; // odd output rows use kernel rows (2, 0), even rows (3, 1)
+            for (int py = 0; py < 2; py++) {
+                for (int px = 0; px < 2; px++) {
+                    for (int co = 0; co < cout; co++) {
+                        for (int ci = 0; ci < cin; ci++) {
+                            for (int a = 0; a < 2; a++) {
+                                for (int b = 0; b < 2; b++) {
+                                    int phase = (py * 2 + px) * cout + co;
+                                    float got = kv[((phase * cin + ci) * 2 + a) * 2 + b];
+                                    float want = wt[Textbook.wi(ci, co, taps[py][a], taps[px][b], cout)];
+                                    assertEquals(want, got, 0f);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
