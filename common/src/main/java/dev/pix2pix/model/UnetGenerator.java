@@ -3,11 +3,15 @@ package dev.pix2pix.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.pix2pix.nn.DropoutMode;
 import dev.pix2pix.nn.Layers;
 import dev.pix2pix.nn.Norm;
 import dev.pix2pix.nn.ParamStore;
 import dev.pix2pix.nn.Pass;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The pix2pix U-Net (paper appendix 6.1.1), built exactly like the reference's recursive
@@ -115,20 +119,46 @@ public final class UnetGenerator implements AutoCloseable {
             throw new IllegalArgumentException(
                     spec.netG() + " needs sides that are multiples of " + mult + ", got " + w + "x" + h);
         }
+        NDArray[] masks = seededMasks(x.getShape(), pass);
         if (!half) {
-            return level(x, 0, pass);
+            return level(x, 0, pass, masks);
         }
         // half inside, float32 at the edges: callers never see the difference
-        return level(x.toType(DataType.FLOAT16, false), 0, pass).toType(DataType.FLOAT32, false);
+        return level(x.toType(DataType.FLOAT16, false), 0, pass, masks).toType(DataType.FLOAT32, false);
     }
 
-    private NDArray level(NDArray x, int i, Pass pass) {
+    /** Seeded dropout masks indexed by level (null where a level has none), or null when the pass draws none. */
+    private NDArray[] seededMasks(Shape in, Pass pass) {
+        if (pass.dropout() != DropoutMode.SEEDED) {
+            return null;
+        }
+        List<Shape> shapes = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < levels.length; i++) {
+            if (levels[i].dropout) {
+                // level i's decoder output has the size of level i's input
+                shapes.add(new Shape(in.get(0), levels[i].outer, in.get(2) >> i, in.get(3) >> i));
+                at.add(i);
+            }
+        }
+        NDArray[] masks = new NDArray[levels.length];
+        if (!shapes.isEmpty()) {
+            NDArray[] drawn = Layers.seededMasks(shapes.toArray(Shape[]::new), at.stream().mapToInt(Integer::intValue).toArray(),
+                    pass.itemSeeds(), half ? DataType.FLOAT16 : DataType.FLOAT32, pass.manager());
+            for (int k = 0; k < drawn.length; k++) {
+                masks[at.get(k)] = drawn[k];
+            }
+        }
+        return masks;
+    }
+
+    private NDArray level(NDArray x, int i, Pass pass, NDArray[] masks) {
         Level l = levels[i];
         Norm norm = spec.normType();
         int last = levels.length - 1;
         if (i == 0) {
             NDArray d = Layers.conv(x, params, l.prefix + "0", 2, 1);
-            NDArray u = Activation.relu(level(d, 1, pass));
+            NDArray u = Activation.relu(level(d, 1, pass, masks));
             return Layers.convTranspose(u, params, l.prefix + "3", pass).tanh();
         }
         NDArray a = Activation.leakyRelu(x, 0.2f);
@@ -140,11 +170,11 @@ public final class UnetGenerator implements AutoCloseable {
         } else {
             NDArray d = Layers.conv(a, params, l.prefix + "1", 2, 1);
             d = Layers.norm(d, params, l.prefix + "2", norm, pass);
-            u = Activation.relu(level(d, i + 1, pass));
+            u = Activation.relu(level(d, i + 1, pass, masks));
             u = Layers.convTranspose(u, params, l.prefix + "5", pass);
             u = Layers.norm(u, params, l.prefix + "6", norm, pass);
             if (l.dropout) {
-                u = Layers.dropout(u, i, pass);
+                u = Layers.dropout(u, masks == null ? null : masks[i], pass);
             }
         }
         return spec.skips() ? a.concat(u, 1) : u;

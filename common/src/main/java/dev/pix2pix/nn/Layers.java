@@ -2,6 +2,7 @@ package dev.pix2pix.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -36,14 +37,14 @@ public final class Layers {
             case NONE:
                 return x;
             case INSTANCE:
-                return perSample(x, null, null, pass.manager());
+                return perSample(x, null, null, pass);
             case BATCH:
             default:
                 NDArray gamma = p.get(name + ".weight");
                 NDArray beta = p.get(name + ".bias");
                 switch (pass.norm()) {
                     case PER_SAMPLE:
-                        return perSample(x, gamma, beta, pass.manager());
+                        return perSample(x, gamma, beta, pass);
                     case RUNNING:
                         return BatchNorm.batchNorm(x, p.get(name + ".running_mean"), p.get(name + ".running_var"),
                                 gamma, beta, -1, DJL_BN_MOMENTUM, BN_EPS, false).singletonOrThrow();
@@ -60,48 +61,81 @@ public final class Layers {
      * Normalises each image with its own statistics (instance norm, or batch norm as a batch of one
      * per image) by folding the batch into the channel axis: one kernel for the whole batch.
      */
-    static NDArray perSample(NDArray x, NDArray gamma, NDArray beta, NDManager m) {
+    static NDArray perSample(NDArray x, NDArray gamma, NDArray beta, Pass pass) {
         Shape s = x.getShape();
         long n = s.get(0), c = s.get(1);
+        NDManager m = pass.manager();
         NDArray folded = x.reshape(1, n * c, s.get(2), s.get(3));
         DataType t = x.getDataType(); // float16 inference runs every tensor in half precision
-        NDArray g = gamma == null ? m.ones(new Shape(n * c), t) : attach(gamma.tile(n), m);
-        NDArray b = beta == null ? m.zeros(new Shape(n * c), t) : attach(beta.tile(n), m);
-        NDArray runMean = m.zeros(new Shape(n * c), t);
-        NDArray runVar = m.ones(new Shape(n * c), t);
-        NDArray y = BatchNorm.batchNorm(folded, runMean, runVar, g, b, -1, DJL_BN_MOMENTUM, BN_EPS, true)
+        NDArray g = gamma == null ? m.ones(new Shape(n * c), t) : tiled(gamma, n, m);
+        NDArray b = beta == null ? m.zeros(new Shape(n * c), t) : tiled(beta, n, m);
+        NDArray[] running = pass.scratchRunningStats(n * c, t);
+        NDArray y = BatchNorm.batchNorm(folded, running[0], running[1], g, b, -1, DJL_BN_MOMENTUM, BN_EPS, true)
                 .singletonOrThrow();
         return y.reshape(s);
     }
 
-    public static NDArray dropout(NDArray x, int layer, Pass pass) {
+    /** A per-channel vector repeated for n images (no operation for one image). */
+    private static NDArray tiled(NDArray v, long n, NDManager m) {
+        return n == 1 ? v : attach(v.tile(n), m);
+    }
+
+    /**
+     * @param seededMask this layer's mask from {@link #seededMasks} when the pass's dropout is
+     *     {@link DropoutMode#SEEDED} (ignored otherwise)
+     */
+    public static NDArray dropout(NDArray x, NDArray seededMask, Pass pass) {
         switch (pass.dropout()) {
             case OFF:
                 return x;
             case SEEDED:
-                return x.mul(seededMask(x.getShape(), layer, pass.itemSeeds(), pass.manager()).toType(x.getDataType(), false));
+                return x.mul(seededMask);
             case RANDOM:
             default:
                 return Dropout.dropout(x, 0.5f, true).singletonOrThrow();
         }
     }
 
-    /** Dropout(0.5) mask (values 0 or 2) drawn from each item's seed and the layer index alone. */
-    static NDArray seededMask(Shape shape, int layer, long[] seeds, NDManager m) {
-        int n = (int) shape.get(0);
-        int per = (int) (shape.size() / n);
-        if (seeds == null || seeds.length != n) {
-            throw new IllegalArgumentException("seeded dropout needs one seed per batch item, got "
-                    + (seeds == null ? "none" : seeds.length) + " for " + n);
+    /**
+     * Dropout(0.5) masks (values 0 or 2) for several layers, each drawn from each item's seed and the
+     * layer index alone, so an image's output does not depend on its batch. All are uploaded at once:
+     * an upload from Java memory waits for the device, so one per pass rather than one per layer.
+     *
+     * @param shapes each layer's activation shape, batch first
+     * @param layers each layer's index (part of the seed)
+     * @return one mask per layer, views of one array in {@code type}
+     */
+    public static NDArray[] seededMasks(Shape[] shapes, int[] layers, long[] seeds, DataType type, NDManager m) {
+        long total = 0;
+        for (Shape s : shapes) {
+            int n = (int) s.get(0);
+            if (seeds == null || seeds.length != n) {
+                throw new IllegalArgumentException("seeded dropout needs one seed per batch item, got "
+                        + (seeds == null ? "none" : seeds.length) + " for " + n);
+            }
+            total += s.size();
         }
-        float[] mask = new float[n * per];
-        for (int i = 0; i < n; i++) {
-            SplittableRandom r = new SplittableRandom(seeds[i] * 0x9E3779B97F4A7C15L + layer);
-            for (int j = 0; j < per; j++) {
-                mask[i * per + j] = r.nextBoolean() ? 2f : 0f;
+        float[] all = new float[Math.toIntExact(total)];
+        int off = 0;
+        for (int l = 0; l < shapes.length; l++) {
+            int n = (int) shapes[l].get(0);
+            int per = (int) (shapes[l].size() / n);
+            for (int i = 0; i < n; i++) {
+                SplittableRandom r = new SplittableRandom(seeds[i] * 0x9E3779B97F4A7C15L + layers[l]);
+                for (int j = 0; j < per; j++) {
+                    all[off++] = r.nextBoolean() ? 2f : 0f;
+                }
             }
         }
-        return HostUpload.floats(m, mask, shape);
+        NDArray flat = HostUpload.floats(m, all, new Shape(total)).toType(type, false);
+        NDArray[] masks = new NDArray[shapes.length];
+        long start = 0;
+        for (int l = 0; l < shapes.length; l++) {
+            long len = shapes[l].size();
+            masks[l] = flat.get(new NDIndex("{}:{}", start, start + len)).reshape(shapes[l]);
+            start += len;
+        }
+        return masks;
     }
 
     private static NDArray attach(NDArray a, NDManager m) {
