@@ -24,8 +24,8 @@ import java.util.List;
  * models predict chroma at render size; it is upscaled and combined with the image's own
  * full-resolution lightness, so no detail of the input is lost.
  *
- * <p>Deterministic per item: per-image statistics and dropout masks seeded from the item key make an
- * image's output independent of the batch it lands in. Thread-confined (one per worker thread).
+ * <p>Deterministic per item: per-image statistics, dropout masks seeded from the item key and passes
+ * of one fixed size make an image's output independent of the batch it lands in. Thread-confined (one per worker thread).
  */
 public final class Translator {
     /** An input image (channels-first, [0,1]) with the key that seeds its test-time noise. */
@@ -97,14 +97,20 @@ public final class Translator {
      */
     public record Prepared(Item item, Letterbox.Fitted fitted, float[] input, long seed, float[] lightness) {}
 
-    /** One forward pass over prepared items (the device part; the rest is CPU work). */
+    /**
+     * One forward pass over prepared items (the device part; the rest is CPU work). A shorter list is
+     * padded with blank canvases to the configured batch size: convolution algorithms are chosen by
+     * shape (oneDNN, cuDNN), so an image's output bits would otherwise depend on how many images
+     * shared its pass, and the pipeline's groups depend on timing.
+     */
     public List<float[]> forward(List<Prepared> batch, NDManager parent) {
         ModelSpec spec = g.spec();
-        int n = batch.size();
+        int real = batch.size();
+        int n = Math.max(real, settings.batch());
         int plane = renderSize * renderSize;
-        float[] x = new float[n * spec.inputNc() * plane];
+        float[] x = new float[n * spec.inputNc() * plane]; // padding stays 0, its seeds 0
         long[] seeds = new long[n];
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < real; i++) {
             System.arraycopy(batch.get(i).input(), 0, x, i * spec.inputNc() * plane, spec.inputNc() * plane);
             seeds[i] = batch.get(i).seed();
         }
@@ -113,9 +119,9 @@ public final class Translator {
             NDArray in = HostUpload.floats(step, x, new Shape(n, spec.inputNc(), renderSize, renderSize));
             Pass pass = settings.evalMode() ? Pass.eval(step) : Pass.testTime(step, seeds);
             float[] y = g.forward(in, pass).toFloatArray();
-            List<float[]> out = new ArrayList<>(n);
+            List<float[]> out = new ArrayList<>(real);
             int per = spec.outputNc() * plane;
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < real; i++) {
                 float[] one = new float[per];
                 System.arraycopy(y, i * per, one, 0, per);
                 out.add(one);
