@@ -43,7 +43,9 @@ public final class ConvTranspose {
         // [N, (qy, qx, Cout), H+1, W+1] -> [N, Cout, H+1, qy, W+1, qx] -> rows/cols -1 .. 2H / 2W
         NDArray shuffled = y.reshape(n, 2, 2, cout, h + 1, wd + 1).transpose(0, 3, 4, 1, 5, 2)
                 .reshape(n, cout, 2 * h + 2, 2 * wd + 2);
-        return shuffled.get(new NDIndex(":, :, 1:{}, 1:{}", 2 * h + 1, 2 * wd + 1));
+        // "..." rather than ":, :": DJL passes ":" as a slice that PyTorch does not recognise as whole, and
+        // each one costs a view forward and a zero-fill plus copy backward
+        return shuffled.get(new NDIndex("..., 1:{}, 1:{}", 2 * h + 1, 2 * wd + 1));
     }
 
     /** The stored shape of a weight whose PyTorch shape is [cin, cout, 4, 4]. */
