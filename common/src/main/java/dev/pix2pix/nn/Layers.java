@@ -65,14 +65,14 @@ public final class Layers {
         Shape s = x.getShape();
         long n = s.get(0), c = s.get(1);
         NDManager m = pass.manager();
-        NDArray folded = x.reshape(1, n * c, s.get(2), s.get(3));
+        NDArray folded = n == 1 ? x : x.reshape(1, n * c, s.get(2), s.get(3)); // one image: already folded
         DataType t = x.getDataType(); // float16 inference runs every tensor in half precision
         NDArray g = gamma == null ? m.ones(new Shape(n * c), t) : tiled(gamma, n, m);
         NDArray b = beta == null ? m.zeros(new Shape(n * c), t) : tiled(beta, n, m);
         NDArray[] running = pass.scratchRunningStats(n * c, t);
         NDArray y = BatchNorm.batchNorm(folded, running[0], running[1], g, b, -1, DJL_BN_MOMENTUM, BN_EPS, true)
                 .singletonOrThrow();
-        return y.reshape(s);
+        return n == 1 ? y : y.reshape(s);
     }
 
     /** A per-channel vector repeated for n images (no operation for one image). */
