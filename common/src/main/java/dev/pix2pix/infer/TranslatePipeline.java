@@ -96,6 +96,7 @@ public final class TranslatePipeline {
         List<ItemResult> results = new ArrayList<>();
         AtomicInteger submitted = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
+        AtomicInteger loading = new AtomicInteger(); // submitted, not yet in the ready queue or failed
         Listener collecting = new Listener() {
             @Override
             public void result(ItemResult r) {
@@ -122,7 +123,14 @@ public final class TranslatePipeline {
                     }
                     inFlight.acquire();
                     submitted.incrementAndGet();
-                    decodePool.execute(() -> load(key, source, sink, ready, collecting));
+                    loading.incrementAndGet();
+                    decodePool.execute(() -> {
+                        try {
+                            load(key, source, sink, ready, collecting);
+                        } finally {
+                            loading.decrementAndGet();
+                        }
+                    });
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -147,6 +155,15 @@ public final class TranslatePipeline {
                 }
                 group.add(first);
                 ready.drainTo(group, batch - group.size());
+                // a pass costs the same however full it is (the translator pads it to the batch size):
+                // while more items can still arrive, wait for a full group
+                while (group.size() < batch && (submitted.get() < 1 << 30 || loading.get() > 0)) {
+                    Ready more = ready.poll(20, TimeUnit.MILLISECONDS);
+                    if (more != null) {
+                        group.add(more);
+                    }
+                    ready.drainTo(group, batch - group.size());
+                }
                 forwardAndFinish(group, sink, collecting, encodePool, manager);
                 group.clear();
             }
