@@ -9,17 +9,27 @@ public final class Devices {
     private Devices() {}
 
     /**
-     * The first GPU, with cuDNN autotuning on: our shapes repeat every iteration, so the one-off
-     * search pays for itself (-Dpix2pix.cudnn.benchmark=false turns it off).
+     * The first GPU. Training turns cuDNN autotuning on: our shapes repeat every iteration, so the one-off
+     * search pays for itself (-Dpix2pix.cudnn.benchmark=false turns it off). Inference turns it off: the
+     * autotuner picks algorithms by timing, so an image's output bits could differ between runs and workers.
      */
-    private static Device gpu() {
-        if (Boolean.parseBoolean(System.getProperty("pix2pix.cudnn.benchmark", "true"))) {
-            ai.djl.pytorch.jni.JniUtils.setBenchmarkCuDNN(true);
-        }
+    private static Device gpu(boolean autotune) {
+        ai.djl.pytorch.jni.JniUtils.setBenchmarkCuDNN(
+                autotune && Boolean.parseBoolean(System.getProperty("pix2pix.cudnn.benchmark", "true")));
         return Device.gpu();
     }
 
+    /** For training: cpu, gpu (fails clearly when there is none) or auto; cuDNN autotuning on a GPU. */
     public static Device select(String choice) {
+        return select(choice, true);
+    }
+
+    /** For inference: as {@link #select} but with cuDNN's algorithm choice deterministic (no autotuning). */
+    public static Device selectForInference(String choice) {
+        return select(choice, false);
+    }
+
+    private static Device select(String choice, boolean autotune) {
         String c = choice == null ? "auto" : choice.toLowerCase(Locale.ROOT);
         int gpus = Engine.getInstance().getGpuCount();
         switch (c) {
@@ -30,9 +40,9 @@ public final class Devices {
                     throw new IllegalStateException("--device gpu: no CUDA GPU is visible to the PyTorch engine "
                             + "(check the CUDA natives, PYTORCH_FLAVOR and the driver)");
                 }
-                return gpu();
+                return gpu(autotune);
             case "auto":
-                return gpus > 0 ? gpu() : Device.cpu();
+                return gpus > 0 ? gpu(autotune) : Device.cpu();
             default:
                 throw new IllegalArgumentException("unknown device '" + choice + "' (cpu|gpu|auto)");
         }

@@ -82,7 +82,7 @@ final class BenchArchiveCommand implements Callable<Integer> {
         List<String> keys = FolderIO.keys(in);
         ImageDecoder decoder = new ImageDecoder();
         Map<String, Object> res = new LinkedHashMap<>();
-        try (NDManager m = NDManager.newBaseManager(Devices.select(device)); Loaded loaded = open(m)) {
+        try (NDManager m = NDManager.newBaseManager(Devices.selectForInference(device)); Loaded loaded = open(m)) {
             Translator tr = new Translator(loaded.g, loaded.info, new InferenceSettings(renderSize, false, batch, 0));
             ExecutorService pool = Executors.newFixedThreadPool(cpu);
             try {

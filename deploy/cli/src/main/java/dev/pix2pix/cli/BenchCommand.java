@@ -62,7 +62,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelSpec spec = model.spec(3, 3);
-        Device dev = Devices.select(device);
+        // as the workers do: autotuned for training, deterministic algorithm choice for inference
+        Device dev = what.equals("infer") ? Devices.selectForInference(device) : Devices.select(device);
         Random r = new Random(1);
         int n = batch;
         float[] in = randomImage(r, n * spec.inputNc() * size * size);

@@ -51,7 +51,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (NDManager m = NDManager.newBaseManager(Devices.select(device));
+        try (NDManager m = NDManager.newBaseManager(Devices.selectForInference(device));
                 ModelLoader.Loaded loaded = ModelLoader.load(model, m)) {
         ModelInfo info = loaded.info();
         UnetGenerator g = loaded.generator();

@@ -88,7 +88,7 @@ final class TranslateCommand implements Callable<Integer> {
         ProgressBar bar = new ProgressBar(System.err);
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        try (NDManager m = NDManager.newBaseManager(Devices.select(device));
+        try (NDManager m = NDManager.newBaseManager(Devices.selectForInference(device));
                 ModelLoader.Loaded loaded = ModelLoader.load(model, m)) {
             ModelInfo info = loaded.info();
             UnetGenerator g = loaded.generator();

@@ -71,7 +71,7 @@ public final class Health {
         void onStart(@Observes StartupEvent e) {
             try {
                 Engine engine = Engine.getEngine("PyTorch");
-                info = engine.getEngineName() + " " + engine.getVersion() + " on " + Devices.select(cfg.device());
+                info = engine.getEngineName() + " " + engine.getVersion() + " on " + Devices.selectForInference(cfg.device());
                 error = null;
             } catch (RuntimeException | Error ex) {
                 error = ex.toString();

@@ -46,7 +46,7 @@ public class ShardConsumer {
     @PostConstruct
     void init() {
         thread = new Sequential("pix2pix-shard", lifecycle::stopping);
-        models = new ModelCache(store, Path.of(cfg.workDir()), Devices.select(cfg.device()), cfg.infer().half());
+        models = new ModelCache(store, Path.of(cfg.workDir()), Devices.selectForInference(cfg.device()), cfg.infer().half());
         processor = new ShardProcessor(store, models, out, cancels, metrics, cfg, lifecycle::stopping);
     }
 
