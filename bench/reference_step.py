@@ -33,23 +33,59 @@ def median_ms(fn, iters, warmup, sync):
     return times[len(times) // 2]
 
 
+# operations that launch no kernel (views, metadata, allocation, wrappers): the bench's OpCounter.NO_KERNEL
+NO_KERNEL = {
+    "aten::empty", "aten::empty_strided", "aten::empty_like", "aten::new_empty", "aten::new_empty_strided",
+    "aten::resize_", "aten::as_strided", "aten::as_strided_", "aten::view", "aten::_unsafe_view",
+    "aten::reshape", "aten::_reshape_alias", "aten::flatten", "aten::unflatten", "aten::slice", "aten::select",
+    "aten::narrow", "aten::permute", "aten::transpose", "aten::t", "aten::expand", "aten::expand_as",
+    "aten::alias", "aten::detach", "detach", "aten::detach_", "detach_", "aten::unsqueeze", "aten::squeeze",
+    "aten::split", "aten::split_with_sizes", "aten::chunk", "aten::unbind", "aten::result_type",
+    "aten::_nnpack_available", "aten::lift_fresh", "aten::set_", "aten::contiguous", "aten::to",
+    "aten::_to_copy", "aten::clone", "aten::broadcast_tensors", "aten::is_same_size",
+    "aten::_has_compatible_shallow_copy_type", "aten::requires_grad_", "aten::zeros", "aten::ones",
+    "aten::zeros_like", "aten::ones_like", "aten::full", "aten::full_like", "aten::unfold", "aten::resize_as_",
+    "aten::item", "aten::_local_scalar_dense"}  # scalars read on the host (Adam's step counts live on the CPU)
+
+
+def no_kernel(name):
+    return (name in NO_KERNEL or name.startswith("autograd::") or name.startswith("torch::autograd::")
+            or name.endswith("Backward0") or name.endswith("Backward1"))
+
+
 def count_ops(fn):
-    """(top-level, all) ATen operations that fn dispatches, by the rule of the bench's OpCounter."""
+    """Top-level, all and innermost compute ATen operations that fn dispatches, by the rules of the bench's
+    OpCounter."""
     from torch.profiler import profile, ProfilerActivity
     with profile(activities=[ProfilerActivity.CPU]) as prof:
         fn()
     # user scopes (scope 7, e.g. "Optimizer.step#Adam.step") are Python annotations, not operations: left
     # in, they would fold all of Adam's per-parameter ops into one "top-level" event
-    spans = sorted(((e.time_range.start, e.time_range.end, e.thread) for e in prof.events()
+    spans = sorted(((e.time_range.start, e.time_range.end, e.thread, e.name) for e in prof.events()
                     if getattr(e, "scope", 0) != 7),
                    key=lambda s: (s[2], s[0], -s[1]))
     top, open_end, tid = 0, None, None
-    for start, end, t in spans:
+    for start, end, t, _ in spans:
         if t != tid or open_end is None or start >= open_end:
             top, open_end, tid = top + 1, end, t
         else:
             open_end = max(open_end, end)
-    return {"topLevelOpsPerIter": top, "allOpsPerIter": len(spans)}
+    compute_inside = [False] * len(spans)
+    inside_foreach = [False] * len(spans)
+    stack = []
+    for i, (start, end, t, name) in enumerate(spans):
+        while stack and (spans[stack[-1]][2] != t or spans[stack[-1]][1] <= start):
+            stack.pop()
+        # a multi-tensor (_foreach_) op is one compute op: on CUDA it is a few fused launches, while on a CPU
+        # it loops over the tensors with one op each
+        inside_foreach[i] = any(spans[p][3].startswith("aten::_foreach_") or inside_foreach[p] for p in stack)
+        if not no_kernel(name) and not inside_foreach[i]:
+            for parent in stack:
+                compute_inside[parent] = True
+        stack.append(i)
+    compute = sum(1 for i, s in enumerate(spans)
+                  if not compute_inside[i] and not inside_foreach[i] and not no_kernel(s[3]))
+    return {"topLevelOpsPerIter": top, "allOpsPerIter": len(spans), "computeOpsPerIter": compute}
 
 
 def main():
@@ -88,7 +124,7 @@ def main():
             fake = g(real_a)
             for p in d.parameters():
                 p.requires_grad_(True)
-            opt_d.zero_grad()
+            opt_d.zero_grad(set_to_none=True)  # torch 2's default, explicit for the 1.13 of a CPU count
             pf = d(torch.cat((real_a, fake.detach()), 1))
             pr = d(torch.cat((real_a, real_b), 1))
             loss_d = (bce(pf, torch.zeros_like(pf)) + bce(pr, torch.ones_like(pr))) * 0.5
@@ -96,7 +132,7 @@ def main():
             opt_d.step()
             for p in d.parameters():
                 p.requires_grad_(False)
-            opt_g.zero_grad()
+            opt_g.zero_grad(set_to_none=True)
             pf = d(torch.cat((real_a, fake), 1))
             loss_g = bce(pf, torch.ones_like(pf)) + F.l1_loss(fake, real_b) * 100
             loss_g.backward()

@@ -144,6 +144,7 @@ final class BenchCommand implements Callable<Integer> {
         if (ops != null) {
             res.put("topLevelOpsPerIter", ops.topLevel());
             res.put("allOpsPerIter", ops.all());
+            res.put("computeOpsPerIter", ops.compute());
         }
         System.out.println(Json.line(res));
         return 0;

@@ -13,10 +13,38 @@ import java.util.List;
  * Counts the native (ATen) operations a piece of work dispatches, with PyTorch's profiler. At small
  * batches on a GPU a step's time is mostly kernel-launch overhead, so this count, measurable on
  * any CPU, is the proxy to drive down.
+ *
+ * <p>Three counts: operations called from Java, all operations (including those they call inside), and
+ * compute operations: the innermost operations that do work on tensor data, i.e. not views, allocations
+ * or wrappers around other operations. The last approximates the kernels a GPU would run (a cuDNN
+ * convolution may run more than one); a reshape costs dispatch time but no kernel.
  */
 final class OpCounter {
-    /** @param topLevel operations called from Java; @param all including the ones they call inside */
-    record Counts(int topLevel, int all) {}
+    /**
+     * @param topLevel operations called from Java
+     * @param all including the ones they call inside
+     * @param compute innermost operations on tensor data (about one GPU kernel each)
+     */
+    record Counts(int topLevel, int all, int compute) {}
+
+    /** Operations that launch no kernel: views, metadata, allocation, and wrappers whose work is a child op. */
+    static final java.util.Set<String> NO_KERNEL = java.util.Set.of(
+            "aten::empty", "aten::empty_strided", "aten::empty_like", "aten::new_empty", "aten::new_empty_strided",
+            "aten::resize_", "aten::as_strided", "aten::as_strided_", "aten::view", "aten::_unsafe_view",
+            "aten::reshape", "aten::_reshape_alias", "aten::flatten", "aten::unflatten", "aten::slice", "aten::select",
+            "aten::narrow", "aten::permute", "aten::transpose", "aten::t", "aten::expand", "aten::expand_as",
+            "aten::alias", "aten::detach", "detach", "aten::detach_", "detach_", "aten::unsqueeze", "aten::squeeze",
+            "aten::split", "aten::split_with_sizes", "aten::chunk", "aten::unbind", "aten::result_type",
+            "aten::_nnpack_available", "aten::lift_fresh", "aten::set_", "aten::contiguous", "aten::to",
+            "aten::_to_copy", "aten::clone", "aten::broadcast_tensors", "aten::is_same_size",
+            "aten::_has_compatible_shallow_copy_type", "aten::requires_grad_", "aten::zeros", "aten::ones",
+            "aten::zeros_like", "aten::ones_like", "aten::full", "aten::full_like", "aten::unfold", "aten::resize_as_",
+            "aten::item", "aten::_local_scalar_dense");
+
+    static boolean launchesNoKernel(String name) {
+        return NO_KERNEL.contains(name) || name.startsWith("autograd::") || name.startsWith("torch::autograd::")
+                || name.endsWith("Backward0") || name.endsWith("Backward1");
+    }
 
     private OpCounter() {}
 
@@ -36,12 +64,14 @@ final class OpCounter {
             JsonNode root = new ObjectMapper().readTree(trace.toFile());
             JsonNode events = root.isArray() ? root : root.path("traceEvents");
             List<long[]> spans = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             for (JsonNode e : events) {
                 boolean op = "cpu_op".equals(e.path("cat").asText()) || "X".equals(e.path("ph").asText());
                 if (op && e.has("ts") && e.has("dur")) {
                     long ts = (long) (e.path("ts").asDouble() * 1000);
                     long dur = (long) (e.path("dur").asDouble() * 1000);
-                    spans.add(new long[] {ts, ts + dur, e.path("tid").asLong()});
+                    spans.add(new long[] {ts, ts + dur, e.path("tid").asLong(), names.size()});
+                    names.add(e.path("name").asText());
                 }
             }
             // an op is top-level when no other op on the same thread (Java's, or autograd's) encloses it
@@ -59,9 +89,39 @@ final class OpCounter {
                     openEnd = Math.max(openEnd, s[1]);
                 }
             }
-            return new Counts(top, spans.size());
+            return new Counts(top, spans.size(), innermostCompute(spans, names));
         } finally {
             Files.deleteIfExists(trace);
         }
+    }
+
+    /** Compute operations none of whose enclosed operations (same thread) is a compute operation. */
+    private static int innermostCompute(List<long[]> spans, List<String> names) {
+        boolean[] computeInside = new boolean[spans.size()];
+        java.util.ArrayDeque<Integer> open = new java.util.ArrayDeque<>(); // positions in spans, innermost first
+        boolean[] insideForeach = new boolean[spans.size()];
+        for (int i = 0; i < spans.size(); i++) {
+            long[] s = spans.get(i);
+            while (!open.isEmpty() && (spans.get(open.peek())[2] != s[2] || spans.get(open.peek())[1] <= s[0])) {
+                open.pop();
+            }
+            // a multi-tensor (_foreach_) op is one compute op: fused launches on CUDA, one op per tensor on a CPU
+            for (int parent : open) {
+                insideForeach[i] |= insideForeach[parent] || names.get((int) spans.get(parent)[3]).startsWith("aten::_foreach_");
+            }
+            if (!launchesNoKernel(names.get((int) s[3])) && !insideForeach[i]) {
+                for (int parent : open) {
+                    computeInside[parent] = true;
+                }
+            }
+            open.push(i);
+        }
+        int n = 0;
+        for (int i = 0; i < spans.size(); i++) {
+            if (!computeInside[i] && !insideForeach[i] && !launchesNoKernel(names.get((int) spans.get(i)[3]))) {
+                n++;
+            }
+        }
+        return n;
     }
 }
