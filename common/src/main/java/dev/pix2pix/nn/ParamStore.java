@@ -132,6 +132,25 @@ public final class ParamStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives every trainable parameter a fresh handle on the same storage, with no gradient: the next
+     * backward then keeps each gradient as computed, where an existing zeroed one costs a fill and an add
+     * per parameter (PyTorch's {@code zero_grad(set_to_none=True)}, which DJL cannot express). The arrays
+     * returned by {@link #get} and {@link #trainable} before the call are closed.
+     */
+    public void dropGradients() {
+        withoutGrad(() -> {
+            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                NDArray old = e.getValue();
+                boolean requires = old.hasGradient();
+                NDArray fresh = old.stopGradient(); // detach: a new leaf on the same storage (still a view of flat)
+                fresh.setRequiresGradient(requires);
+                e.setValue(named(fresh, e.getKey()));
+                old.close();
+            }
+        });
+    }
+
     /** The buffer behind every trainable parameter (see {@link #flatten()}). */
     public NDArray flat() {
         if (flat == null) {

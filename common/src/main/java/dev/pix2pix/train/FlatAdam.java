@@ -20,7 +20,6 @@ import java.util.List;
  */
 public final class FlatAdam implements AutoCloseable {
     private final ParamStore store;
-    private final List<NDArray> params;
     private final NDArray flatParams;
     private final NDManager manager;
     private final float beta1;
@@ -32,7 +31,6 @@ public final class FlatAdam implements AutoCloseable {
 
     public FlatAdam(ParamStore store, NDManager parent, double beta1, double beta2, double eps) {
         this.store = store;
-        this.params = store.trainable();
         this.flatParams = store.flat();
         this.manager = parent.newSubManager();
         this.beta1 = (float) beta1;
@@ -47,8 +45,12 @@ public final class FlatAdam implements AutoCloseable {
         return t;
     }
 
-    /** One update from the accumulated gradients, which are then zeroed. Call with grad mode off. */
+    /**
+     * One update from the accumulated gradients, which are then dropped ({@link ParamStore#dropGradients}):
+     * parameter arrays are replaced, so fetch them from the store after a step. Call with grad mode off.
+     */
     public void step(NDManager scope, double lr) {
+        List<NDArray> params = store.trainable();
         NDList flat = new NDList(params.size());
         for (NDArray p : params) {
             NDArray g = p.getGradient();
@@ -68,14 +70,15 @@ public final class FlatAdam implements AutoCloseable {
         update.attach(scope);
         update.muli((float) (lr / bc1));
         flatParams.subi(update); // every parameter at once: they are views of this buffer
-        for (NDArray p : params) {
-            JniUtils.zeroGrad((PtNDArray) p);
-        }
+        store.dropGradients();
     }
 
-    /** Drops accumulated gradients without updating (e.g. after an auxiliary backward pass). */
+    /**
+     * Zeroes accumulated gradients without updating (e.g. after an auxiliary backward pass), keeping the
+     * parameter arrays: a graph already built on them still accumulates into them.
+     */
     public void zeroGradients() {
-        for (NDArray p : params) {
+        for (NDArray p : store.trainable()) {
             JniUtils.zeroGrad((PtNDArray) p);
         }
     }

@@ -30,6 +30,7 @@ class FlatAdamTest {
             try (FlatAdam adam = new FlatAdam(store, m, B1, B2, EPS)) {
                 for (int t = 1; t <= 4; t++) {
                     // loss = sum_i c_i * p_i^2 with a different c per parameter: gradient 2 c_i p_i
+                    params = store.trainable(); // a step replaces the parameter arrays (dropGradients)
                     try (NDManager step = m.newSubManager()) {
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             NDArray loss = null;
@@ -50,7 +51,7 @@ class FlatAdamTest {
                     }
                     int off = 0;
                     for (int i = 0; i < params.size(); i++) {
-                        int n = (int) params.get(i).getShape().size();
+                        int n = (int) store.trainable().get(i).getShape().size();
                         for (int j = off; j < off + n; j++) {
                             double g = 2 * (i + 1) * x[j];
                             mom[j] = B1 * mom[j] + (1 - B1) * g;
