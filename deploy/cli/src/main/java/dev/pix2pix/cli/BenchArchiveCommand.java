@@ -91,13 +91,15 @@ final class BenchArchiveCommand implements Callable<Integer> {
                 double mp = 0;
                 List<DecodedImage> decoded = new ArrayList<>();
                 long t0 = System.nanoTime();
+                long c0 = processCpuNanos();
                 List<Integer> idx = range(n);
                 decoded = parallel(pool, idx, i -> decoder.decode(bytes.get(i), keys.get(i)));
                 double decodeSec = (System.nanoTime() - t0) / 1e9;
+                double decodeCpu = (processCpuNanos() - c0) / 1e9;
                 for (DecodedImage d : decoded) {
                     mp += d.width() * (double) d.height() / 1e6;
                 }
-                stage(res, "decode", n, mp, decodeSec);
+                stage(res, "decode", n, mp, decodeSec, decodeCpu);
                 final List<DecodedImage> dec = decoded;
                 List<Translator.Prepared> prepared = timed(res, "prepare", n, mp,
                         () -> parallel(pool, idx, i -> tr.prepare(new Translator.Item(keys.get(i), dec.get(i).image()))));
@@ -132,9 +134,11 @@ final class BenchArchiveCommand implements Callable<Integer> {
                 double slowest = Double.MAX_VALUE;
                 String slowestName = null;
                 double secondsPerImageAllStages = 0;
+                double cpuSecondsPerImage = 0;
                 for (String s : List.of("read", "decode", "prepare", "forward", "finish", "encode")) {
                     double ips = rate(res, s);
                     secondsPerImageAllStages += 1 / ips;
+                    cpuSecondsPerImage += (Double) ((Map<?, ?>) res.get(s)).get("cpuMsPerImage") / 1e3;
                     if (ips < slowest) {
                         slowest = ips;
                         slowestName = s;
@@ -150,6 +154,14 @@ final class BenchArchiveCommand implements Callable<Integer> {
                 // where every stage needs the same cores (CPU forward), overlap cannot beat running the
                 // stages one after the other on all cores: this ratio says how close the pipeline gets
                 res.put("endToEndOverStagesInSeries", BenchCommand.round((n / e2e) * secondsPerImageAllStages));
+                // the CPU time every image needs, all stages together (on a GPU node the forward's share is
+                // only its launch overhead), bounds any overlap: cores / that. Near 1, the overlap works and
+                // what separates end to end from the slowest stage is CPU capacity, not waiting
+                int cores = Runtime.getRuntime().availableProcessors();
+                double cpuBound = cores / cpuSecondsPerImage;
+                res.put("cpuBound", Map.of("cores", cores, "cpuMsPerImageAllStages",
+                        BenchCommand.round(cpuSecondsPerImage * 1e3), "imagesPerSec", BenchCommand.round(cpuBound)));
+                res.put("endToEndOverCpuBound", BenchCommand.round((n / e2e) / cpuBound));
             } finally {
                 pool.shutdownNow();
             }
@@ -197,21 +209,29 @@ final class BenchArchiveCommand implements Callable<Integer> {
 
     private static <R> R timed(Map<String, Object> res, String name, int n, double mp, Stage<R> s) throws Exception {
         long t0 = System.nanoTime();
+        long c0 = processCpuNanos();
         R r = s.run();
-        stage(res, name, n, mp, (System.nanoTime() - t0) / 1e9);
+        stage(res, name, n, mp, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - c0) / 1e9);
         return r;
+    }
+
+    /** CPU time of the whole process (every thread: ours, libtorch's, the JVM's). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double rate(Map<String, Object> res, String stage) {
         return (Double) ((Map<?, ?>) res.get(stage)).get("imagesPerSec");
     }
 
-    private static void stage(Map<String, Object> res, String name, int n, double mp, double sec) {
+    private static void stage(Map<String, Object> res, String name, int n, double mp, double sec, double cpuSec) {
         Map<String, Object> st = new LinkedHashMap<>();
         st.put("imagesPerSec", BenchCommand.round(n / sec));
         if (mp > 0) {
             st.put("megapixelsPerSec", BenchCommand.round(mp / sec));
         }
+        st.put("cpuMsPerImage", BenchCommand.round(cpuSec * 1e3 / n));
         res.put(name, st);
     }
 
