@@ -61,38 +61,42 @@ final class OpCounter {
             if (keep != null) {
                 Files.copy(trace, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            JsonNode root = new ObjectMapper().readTree(trace.toFile());
-            JsonNode events = root.isArray() ? root : root.path("traceEvents");
-            List<long[]> spans = new ArrayList<>();
-            List<String> names = new ArrayList<>();
-            for (JsonNode e : events) {
-                boolean op = "cpu_op".equals(e.path("cat").asText()) || "X".equals(e.path("ph").asText());
-                if (op && e.has("ts") && e.has("dur")) {
-                    long ts = (long) (e.path("ts").asDouble() * 1000);
-                    long dur = (long) (e.path("dur").asDouble() * 1000);
-                    spans.add(new long[] {ts, ts + dur, e.path("tid").asLong(), names.size()});
-                    names.add(e.path("name").asText());
-                }
-            }
-            // an op is top-level when no other op on the same thread (Java's, or autograd's) encloses it
-            spans.sort((a, b) -> a[2] != b[2] ? Long.compare(a[2], b[2])
-                    : a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(b[1], a[1]));
-            int top = 0;
-            long openEnd = Long.MIN_VALUE;
-            long tid = Long.MIN_VALUE;
-            for (long[] s : spans) {
-                if (s[2] != tid || s[0] >= openEnd) {
-                    top++;
-                    openEnd = s[1];
-                    tid = s[2];
-                } else {
-                    openEnd = Math.max(openEnd, s[1]);
-                }
-            }
-            return new Counts(top, spans.size(), innermostCompute(spans, names));
+            return fromTrace(new ObjectMapper().readTree(trace.toFile()));
         } finally {
             Files.deleteIfExists(trace);
         }
+    }
+
+    /** The counts of a Chrome-format profiler trace (as PyTorch's profiler writes it). */
+    static Counts fromTrace(JsonNode root) {
+        JsonNode events = root.isArray() ? root : root.path("traceEvents");
+        List<long[]> spans = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (JsonNode e : events) {
+            boolean op = "cpu_op".equals(e.path("cat").asText()) || "X".equals(e.path("ph").asText());
+            if (op && e.has("ts") && e.has("dur")) {
+                long ts = (long) (e.path("ts").asDouble() * 1000);
+                long dur = (long) (e.path("dur").asDouble() * 1000);
+                spans.add(new long[] {ts, ts + dur, e.path("tid").asLong(), names.size()});
+                names.add(e.path("name").asText());
+            }
+        }
+        // an op is top-level when no other op on the same thread (Java's, or autograd's) encloses it
+        spans.sort((a, b) -> a[2] != b[2] ? Long.compare(a[2], b[2])
+                : a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(b[1], a[1]));
+        int top = 0;
+        long openEnd = Long.MIN_VALUE;
+        long tid = Long.MIN_VALUE;
+        for (long[] s : spans) {
+            if (s[2] != tid || s[0] >= openEnd) {
+                top++;
+                openEnd = s[1];
+                tid = s[2];
+            } else {
+                openEnd = Math.max(openEnd, s[1]);
+            }
+        }
+        return new Counts(top, spans.size(), innermostCompute(spans, names));
     }
 
     /** Compute operations none of whose enclosed operations (same thread) is a compute operation. */
