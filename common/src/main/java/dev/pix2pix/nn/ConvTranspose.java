@@ -56,19 +56,22 @@ public final class ConvTranspose {
     /**
      * PyTorch's [Cin, Cout, 4, 4] to the phase layout [(py, px, Cout), Cin, a, b]: phase (py, px) tap
      * (a, b) is w[.., 2(1-a) + py, 2(1-b) + px], i.e. kernel row 2a' + py split into (a', py) and a' flipped.
+     *
+     * @param m owns the result and every intermediate (not w's manager: a parameter's would keep them)
      */
-    public static NDArray toPhaseLayout(NDArray w) {
+    public static NDArray toPhaseLayout(NDArray w, NDManager m) {
         Shape ws = w.getShape();
         long cin = ws.get(0), cout = ws.get(1);
-        return w.reshape(cin, cout, 2, 2, 2, 2).transpose(3, 5, 1, 0, 2, 4).flip(4, 5)
-                .reshape(phaseShape(cin, cout));
+        NDArray split = attach(w.reshape(cin, cout, 2, 2, 2, 2), m); // later results follow their first operand
+        return split.transpose(3, 5, 1, 0, 2, 4).flip(4, 5).reshape(phaseShape(cin, cout));
     }
 
-    /** The inverse of {@link #toPhaseLayout}. */
-    public static NDArray toTorchLayout(NDArray k) {
+    /** The inverse of {@link #toPhaseLayout}; {@code m} owns the result and every intermediate. */
+    public static NDArray toTorchLayout(NDArray k, NDManager m) {
         Shape ks = k.getShape();
         long cout = ks.get(0) / 4, cin = ks.get(1);
-        return k.reshape(2, 2, cout, cin, 2, 2).flip(4, 5).transpose(3, 2, 4, 0, 5, 1).reshape(cin, cout, 4, 4);
+        NDArray split = attach(k.reshape(2, 2, cout, cin, 2, 2), m);
+        return split.flip(4, 5).transpose(3, 2, 4, 0, 5, 1).reshape(cin, cout, 4, 4);
     }
 
     private static NDArray attach(NDArray a, NDManager m) {

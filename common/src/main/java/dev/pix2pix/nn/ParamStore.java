@@ -65,9 +65,13 @@ public final class ParamStore implements AutoCloseable {
         if (k != 4) {
             throw new IllegalArgumentException("transposed convolutions have kernel 4, got " + k);
         }
-        NDArray torchLayout = gaussian(new Shape(inC, outC, k, k), 0, 0.02);
-        NDArray stored = ConvTranspose.toPhaseLayout(torchLayout);
-        torchLayout.close();
+        NDArray stored;
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray torchLayout = gaussian(new Shape(inC, outC, k, k), 0, 0.02);
+            torchLayout.attach(tmp);
+            stored = ConvTranspose.toPhaseLayout(torchLayout, tmp);
+            stored.attach(manager); // the intermediates go with tmp; the storage lives on with this view
+        }
         addTrainable(name + ".weight", stored);
         phaseLayout.add(name + ".weight");
         if (bias) {
@@ -226,9 +230,7 @@ public final class ParamStore implements AutoCloseable {
             if (!phaseLayout.contains(name)) {
                 return a;
             }
-            NDArray t = ConvTranspose.toTorchLayout(a);
-            t.attach(scope);
-            return t;
+            return ConvTranspose.toTorchLayout(a, scope);
         }));
         return all;
     }
@@ -270,9 +272,8 @@ public final class ParamStore implements AutoCloseable {
                     seg.attach(tmp);
                     if (phaseLayout.contains(e.getKey())) {
                         seg = toExchange
-                                ? ConvTranspose.toTorchLayout(seg.reshape(e.getValue().getShape()))
-                                : ConvTranspose.toPhaseLayout(seg.reshape(exchangeShape(e.getKey(), e.getValue())));
-                        seg.attach(tmp);
+                                ? ConvTranspose.toTorchLayout(seg.reshape(e.getValue().getShape()), tmp)
+                                : ConvTranspose.toPhaseLayout(seg.reshape(exchangeShape(e.getKey(), e.getValue())), tmp);
                         seg = seg.reshape(-1);
                     }
                     parts.add(seg);
@@ -378,7 +379,7 @@ public final class ParamStore implements AutoCloseable {
             for (Map.Entry<String, NDArray> e : target.entrySet()) {
                 NDArray dst = e.getValue();
                 NDArray src = source.get(e.getKey()).toType(DataType.FLOAT32, false).toDevice(dst.getDevice(), false);
-                dst.set(ALL, phaseLayout.contains(e.getKey()) ? ConvTranspose.toPhaseLayout(src) : src);
+                dst.set(ALL, phaseLayout.contains(e.getKey()) ? ConvTranspose.toPhaseLayout(src, src.getManager()) : src);
             }
         });
         for (String bn : batchesTracked.keySet()) {

@@ -36,7 +36,7 @@ class ConvTransposeTest {
             wa.setRequiresGradient(true);
             ba.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray y = ConvTranspose.forward(xa, ConvTranspose.toPhaseLayout(wa), ba, m);
+                NDArray y = ConvTranspose.forward(xa, ConvTranspose.toPhaseLayout(wa, m), ba, m);
                 assertEquals(new Shape(n, cout, 2 * h, 2 * w), y.getShape());
                 assertArrayEquals(yRef, y.toFloatArray(), 1e-4f, "forward");
                 gc.backward(y.mul(m.create(r, y.getShape())).sum());
@@ -53,9 +53,9 @@ class ConvTransposeTest {
         float[] wt = randn(new Random(5), cin * cout * 16);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.create(wt, new Shape(cin, cout, 4, 4));
-            NDArray k = ConvTranspose.toPhaseLayout(w);
+            NDArray k = ConvTranspose.toPhaseLayout(w, m);
             assertEquals(ConvTranspose.phaseShape(cin, cout), k.getShape());
-            assertArrayEquals(wt, ConvTranspose.toTorchLayout(k).toFloatArray(), 0f);
+            assertArrayEquals(wt, ConvTranspose.toTorchLayout(k, m).toFloatArray(), 0f);
             float[] kv = k.toFloatArray();
             int[][] taps = {{2, 0}, {3, 1}}; // odd output rows use kernel rows (2, 0), even rows (3, 1)
             for (int py = 0; py < 2; py++) {

@@ -33,7 +33,7 @@ class ParamStoreTest {
             Map<String, NDArray> sd = a.stateDict(m);
             assertEquals(new Shape(4, 3, 4, 4), sd.get("up.weight").getShape());
             assertEquals(ConvTranspose.phaseShape(4, 3), a.get("up.weight").getShape());
-            assertArrayEquals(ConvTranspose.toTorchLayout(a.get("up.weight")).toFloatArray(),
+            assertArrayEquals(ConvTranspose.toTorchLayout(a.get("up.weight"), m).toFloatArray(),
                     sd.get("up.weight").toFloatArray(), 0f);
 
             assertNotEquals(Arrays.toString(a.get("up.weight").toFloatArray()),
@@ -43,6 +43,27 @@ class ParamStoreTest {
                 assertArrayEquals(a.stateDict(m).get(k).toFloatArray(), b.stateDict(m).get(k).toFloatArray(), 0f, k);
             }
         }
+    }
+
+    @Test
+    void layoutConversionsLeaveNoArrayBehind() {
+        try (NDManager m = NDManager.newBaseManager(); ParamStore a = store(m, 1)) {
+            // parameters (down.weight, up.weight, up.bias, norm.weight, norm.bias), 2 running stats, the flat buffer
+            assertEquals(8, live(m), "after construction");
+            for (int i = 0; i < 3; i++) {
+                try (NDManager tmp = m.newSubManager()) {
+                    a.stateDict(tmp);
+                    a.flatFromExchange(a.flatToExchange(a.flat(), tmp), tmp);
+                }
+                a.decode(a.encode());
+                a.dropGradients();
+            }
+            assertEquals(8, live(m), "after conversions");
+        }
+    }
+
+    private static int live(NDManager m) {
+        return ((ai.djl.ndarray.BaseNDManager) m).getManagedArrays().size();
     }
 
     @Test
