@@ -53,6 +53,11 @@ public final class ConvTranspose {
         return new Shape(4 * cout, cin, 2, 2);
     }
 
+    /** The PyTorch shape [Cin, Cout, 4, 4] of a weight stored as {@code phase} [4 * Cout, Cin, 2, 2]. */
+    public static Shape torchShape(Shape phase) {
+        return new Shape(phase.get(1), phase.get(0) / 4, 4, 4);
+    }
+
     /**
      * PyTorch's [Cin, Cout, 4, 4] to the phase layout [(py, px, Cout), Cin, a, b]: phase (py, px) tap
      * (a, b) is w[.., 2(1-a) + py, 2(1-b) + px], i.e. kernel row 2a' + py split into (a', py) and a' flipped.
@@ -68,10 +73,10 @@ public final class ConvTranspose {
 
     /** The inverse of {@link #toPhaseLayout}; {@code m} owns the result and every intermediate. */
     public static NDArray toTorchLayout(NDArray k, NDManager m) {
-        Shape ks = k.getShape();
-        long cout = ks.get(0) / 4, cin = ks.get(1);
+        Shape torch = torchShape(k.getShape());
+        long cin = torch.get(0), cout = torch.get(1);
         NDArray split = attach(k.reshape(2, 2, cout, cin, 2, 2), m);
-        return split.flip(4, 5).transpose(3, 2, 4, 0, 5, 1).reshape(cin, cout, 4, 4);
+        return split.flip(4, 5).transpose(3, 2, 4, 0, 5, 1).reshape(torch);
     }
 
     private static NDArray attach(NDArray a, NDManager m) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -155,6 +156,16 @@ public final class ParamStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Zeroes the accumulated gradients in place, keeping the parameter arrays: a graph already built on them
+     * (an auxiliary backward pass) still accumulates into them.
+     */
+    public void zeroGradients() {
+        for (NDArray p : trainable.values()) {
+            JniUtils.zeroGrad((PtNDArray) p);
+        }
+    }
+
     /** The buffer behind every trainable parameter (see {@link #flatten()}). */
     public NDArray flat() {
         if (flat == null) {
@@ -237,11 +248,7 @@ public final class ParamStore implements AutoCloseable {
 
     /** The shape a tensor has in the reference's layout. */
     private Shape exchangeShape(String name, NDArray stored) {
-        if (!phaseLayout.contains(name)) {
-            return stored.getShape();
-        }
-        Shape k = stored.getShape();
-        return new Shape(k.get(1), k.get(0) / 4, 4, 4);
+        return phaseLayout.contains(name) ? ConvTranspose.torchShape(stored.getShape()) : stored.getShape();
     }
 
     /**

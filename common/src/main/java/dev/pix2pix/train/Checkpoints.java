@@ -83,7 +83,6 @@ public final class Checkpoints {
         }
     }
 
-
     static void writeState(Path file, RunState s) throws IOException {
         LocalFiles.writeAtomically(file, JSON.writeValueAsBytes(s));
     }

@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import dev.pix2pix.nn.ParamStore;
 import java.io.ByteArrayInputStream;
 import java.util.List;
@@ -78,9 +76,7 @@ public final class FlatAdam implements AutoCloseable {
      * parameter arrays: a graph already built on them still accumulates into them.
      */
     public void zeroGradients() {
-        for (NDArray p : store.trainable()) {
-            JniUtils.zeroGrad((PtNDArray) p);
-        }
+        store.zeroGradients();
     }
 
     /** The moments in the reference's parameter layout (see {@link ParamStore#flatToExchange}) and the step count. */
