@@ -33,24 +33,19 @@ def median_ms(fn, iters, warmup, sync):
     return times[len(times) // 2]
 
 
-# operations that launch no kernel (views, metadata, allocation, wrappers): the bench's OpCounter.NO_KERNEL
-NO_KERNEL = {
-    "aten::empty", "aten::empty_strided", "aten::empty_like", "aten::new_empty", "aten::new_empty_strided",
-    "aten::resize_", "aten::as_strided", "aten::as_strided_", "aten::view", "aten::_unsafe_view",
-    "aten::reshape", "aten::_reshape_alias", "aten::flatten", "aten::unflatten", "aten::slice", "aten::select",
-    "aten::narrow", "aten::permute", "aten::transpose", "aten::t", "aten::expand", "aten::expand_as",
-    "aten::alias", "aten::detach", "detach", "aten::detach_", "detach_", "aten::unsqueeze", "aten::squeeze",
-    "aten::split", "aten::split_with_sizes", "aten::chunk", "aten::unbind", "aten::result_type",
-    "aten::_nnpack_available", "aten::lift_fresh", "aten::set_", "aten::contiguous", "aten::to",
-    "aten::_to_copy", "aten::clone", "aten::broadcast_tensors", "aten::is_same_size",
-    "aten::_has_compatible_shallow_copy_type", "aten::requires_grad_", "aten::zeros", "aten::ones",
-    "aten::zeros_like", "aten::ones_like", "aten::full", "aten::full_like", "aten::unfold", "aten::resize_as_",
-    "aten::item", "aten::_local_scalar_dense"}  # scalars read on the host (Adam's step counts live on the CPU)
+# events that launch no kernel: the rules the bench's OpCounter reads too (exact names, "prefix*", "*suffix")
+NO_KERNEL_RULES = os.path.join(os.path.dirname(__file__), "..", "deploy", "cli", "src", "main", "resources", "dev",
+                               "pix2pix", "cli", "no-kernel-ops.txt")
 
 
-def no_kernel(name):
-    return (name in NO_KERNEL or name.startswith("autograd::") or name.startswith("torch::autograd::")
-            or name.endswith("Backward0") or name.endswith("Backward1"))
+def no_kernel_rules():
+    with open(NO_KERNEL_RULES) as f:
+        return [l.strip() for l in f if l.strip() and not l.strip().startswith("#")]
+
+
+def no_kernel(name, rules):
+    return any(name.startswith(r[:-1]) if r.endswith("*") else name.endswith(r[1:]) if r.startswith("*")
+               else name == r for r in rules)
 
 
 def count_ops(fn):
@@ -70,6 +65,7 @@ def count_ops(fn):
             top, open_end, tid = top + 1, end, t
         else:
             open_end = max(open_end, end)
+    rules = no_kernel_rules()
     compute_inside = [False] * len(spans)
     inside_foreach = [False] * len(spans)
     stack = []
@@ -79,12 +75,12 @@ def count_ops(fn):
         # a multi-tensor (_foreach_) op is one compute op: on CUDA it is a few fused launches, while on a CPU
         # it loops over the tensors with one op each
         inside_foreach[i] = any(spans[p][3].startswith("aten::_foreach_") or inside_foreach[p] for p in stack)
-        if not no_kernel(name) and not inside_foreach[i]:
+        if not no_kernel(name, rules) and not inside_foreach[i]:
             for parent in stack:
                 compute_inside[parent] = True
         stack.append(i)
     compute = sum(1 for i, s in enumerate(spans)
-                  if not compute_inside[i] and not inside_foreach[i] and not no_kernel(s[3]))
+                  if not compute_inside[i] and not inside_foreach[i] and not no_kernel(s[3], rules))
     return {"topLevelOpsPerIter": top, "allOpsPerIter": len(spans), "computeOpsPerIter": compute}
 
 

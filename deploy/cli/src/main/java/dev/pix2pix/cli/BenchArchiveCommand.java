@@ -88,19 +88,15 @@ final class BenchArchiveCommand implements Callable<Integer> {
             try {
                 // each stage alone, over all items, as parallel as it is in the pipeline
                 List<byte[]> bytes = timed(res, "read", n, 0, () -> parallel(pool, keys, k -> Files.readAllBytes(in.resolve(k))));
-                double mp = 0;
-                List<DecodedImage> decoded = new ArrayList<>();
-                long t0 = System.nanoTime();
-                long c0 = processCpuNanos();
                 List<Integer> idx = range(n);
-                decoded = parallel(pool, idx, i -> decoder.decode(bytes.get(i), keys.get(i)));
-                double decodeSec = (System.nanoTime() - t0) / 1e9;
-                double decodeCpu = (processCpuNanos() - c0) / 1e9;
-                for (DecodedImage d : decoded) {
+                // decode's megapixels are known once it has run
+                Measured<List<DecodedImage>> decoding = measure(() -> parallel(pool, idx, i -> decoder.decode(bytes.get(i), keys.get(i))));
+                List<DecodedImage> dec = decoding.result();
+                double mp = 0;
+                for (DecodedImage d : dec) {
                     mp += d.width() * (double) d.height() / 1e6;
                 }
-                stage(res, "decode", n, mp, decodeSec, decodeCpu);
-                final List<DecodedImage> dec = decoded;
+                stage(res, "decode", n, mp, decoding);
                 List<Translator.Prepared> prepared = timed(res, "prepare", n, mp,
                         () -> parallel(pool, idx, i -> tr.prepare(new Translator.Item(keys.get(i), dec.get(i).image()))));
                 List<float[]> outputs = timed(res, "forward", n, mp, () -> {
@@ -120,7 +116,7 @@ final class BenchArchiveCommand implements Callable<Integer> {
                     javax.imageio.ImageIO.write(finished.get(i).toBufferedImage(), "png", b);
                     return b.toByteArray();
                 }));
-                res.put("encodeOverImageIo", BenchCommand.round(rate(res, "encode") / rate(res, "encodeImageIoBaseline")));
+                res.put("encodeOverImageIo", BenchCommand.round(stat(res, "encode", "imagesPerSec") / stat(res, "encodeImageIoBaseline", "imagesPerSec")));
                 res.put("pngBytesOverImageIo", BenchCommand.round(
                         ours.stream().mapToLong(b -> b.length).sum() / (double) jdk.stream().mapToLong(b -> b.length).sum()));
                 // the pipeline, stages overlapped
@@ -136,9 +132,9 @@ final class BenchArchiveCommand implements Callable<Integer> {
                 double secondsPerImageAllStages = 0;
                 double cpuSecondsPerImage = 0;
                 for (String s : List.of("read", "decode", "prepare", "forward", "finish", "encode")) {
-                    double ips = rate(res, s);
+                    double ips = stat(res, s, "imagesPerSec");
                     secondsPerImageAllStages += 1 / ips;
-                    cpuSecondsPerImage += (Double) ((Map<?, ?>) res.get(s)).get("cpuMsPerImage") / 1e3;
+                    cpuSecondsPerImage += stat(res, s, "cpuMsPerImage") / 1e3;
                     if (ips < slowest) {
                         slowest = ips;
                         slowestName = s;
@@ -207,12 +203,20 @@ final class BenchArchiveCommand implements Callable<Integer> {
         R run() throws Exception;
     }
 
-    private static <R> R timed(Map<String, Object> res, String name, int n, double mp, Stage<R> s) throws Exception {
+    /** A stage's result with its wall time and the process's CPU time while it ran. */
+    private record Measured<R>(R result, double seconds, double cpuSeconds) {}
+
+    private static <R> Measured<R> measure(Stage<R> s) throws Exception {
         long t0 = System.nanoTime();
         long c0 = processCpuNanos();
         R r = s.run();
-        stage(res, name, n, mp, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - c0) / 1e9);
-        return r;
+        return new Measured<>(r, (System.nanoTime() - t0) / 1e9, (processCpuNanos() - c0) / 1e9);
+    }
+
+    private static <R> R timed(Map<String, Object> res, String name, int n, double mp, Stage<R> s) throws Exception {
+        Measured<R> m = measure(s);
+        stage(res, name, n, mp, m);
+        return m.result();
     }
 
     /** CPU time of the whole process (every thread: ours, libtorch's, the JVM's). */
@@ -221,11 +225,13 @@ final class BenchArchiveCommand implements Callable<Integer> {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private static double rate(Map<String, Object> res, String stage) {
-        return (Double) ((Map<?, ?>) res.get(stage)).get("imagesPerSec");
+    /** A figure of a stage already measured, e.g. its "imagesPerSec". */
+    private static double stat(Map<String, Object> res, String stage, String key) {
+        return (Double) ((Map<?, ?>) res.get(stage)).get(key);
     }
 
-    private static void stage(Map<String, Object> res, String name, int n, double mp, double sec, double cpuSec) {
+    private static void stage(Map<String, Object> res, String name, int n, double mp, Measured<?> m) {
+        double sec = m.seconds(), cpuSec = m.cpuSeconds();
         Map<String, Object> st = new LinkedHashMap<>();
         st.put("imagesPerSec", BenchCommand.round(n / sec));
         if (mp > 0) {

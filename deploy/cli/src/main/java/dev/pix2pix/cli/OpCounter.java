@@ -27,23 +27,27 @@ final class OpCounter {
      */
     record Counts(int topLevel, int all, int compute) {}
 
-    /** Operations that launch no kernel: views, metadata, allocation, and wrappers whose work is a child op. */
-    static final java.util.Set<String> NO_KERNEL = java.util.Set.of(
-            "aten::empty", "aten::empty_strided", "aten::empty_like", "aten::new_empty", "aten::new_empty_strided",
-            "aten::resize_", "aten::as_strided", "aten::as_strided_", "aten::view", "aten::_unsafe_view",
-            "aten::reshape", "aten::_reshape_alias", "aten::flatten", "aten::unflatten", "aten::slice", "aten::select",
-            "aten::narrow", "aten::permute", "aten::transpose", "aten::t", "aten::expand", "aten::expand_as",
-            "aten::alias", "aten::detach", "detach", "aten::detach_", "detach_", "aten::unsqueeze", "aten::squeeze",
-            "aten::split", "aten::split_with_sizes", "aten::chunk", "aten::unbind", "aten::result_type",
-            "aten::_nnpack_available", "aten::lift_fresh", "aten::set_", "aten::contiguous", "aten::to",
-            "aten::_to_copy", "aten::clone", "aten::broadcast_tensors", "aten::is_same_size",
-            "aten::_has_compatible_shallow_copy_type", "aten::requires_grad_", "aten::zeros", "aten::ones",
-            "aten::zeros_like", "aten::ones_like", "aten::full", "aten::full_like", "aten::unfold", "aten::resize_as_",
-            "aten::item", "aten::_local_scalar_dense");
+    /** Events that launch no kernel: the rules of no-kernel-ops.txt (shared with bench/reference_step.py). */
+    private static final List<String> NO_KERNEL = noKernelRules();
+
+    private static List<String> noKernelRules() {
+        try (var in = OpCounter.class.getResourceAsStream("no-kernel-ops.txt")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("no-kernel-ops.txt is missing from the CLI", e);
+        }
+    }
 
     static boolean launchesNoKernel(String name) {
-        return NO_KERNEL.contains(name) || name.startsWith("autograd::") || name.startsWith("torch::autograd::")
-                || name.endsWith("Backward0") || name.endsWith("Backward1");
+        for (String rule : NO_KERNEL) {
+            boolean match = rule.endsWith("*") ? name.startsWith(rule.substring(0, rule.length() - 1))
+                    : rule.startsWith("*") ? name.endsWith(rule.substring(1)) : name.equals(rule);
+            if (match) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private OpCounter() {}
