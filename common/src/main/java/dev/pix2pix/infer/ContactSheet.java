@@ -78,6 +78,15 @@ public final class ContactSheet implements TranslatePipeline.Listener {
      */
     public static void writeIndex(TranslatePipeline.Sink sink, String title, List<ItemResult> results)
             throws IOException {
+        writeIndex(sink, "index.html", title, results);
+    }
+
+    /**
+     * As {@link #writeIndex(TranslatePipeline.Sink, String, List)}, as {@code _contact/<name>} (one
+     * page per job where several jobs write to one prefix).
+     */
+    public static void writeIndex(TranslatePipeline.Sink sink, String name, String title, List<ItemResult> results)
+            throws IOException {
         List<String[]> rows = new ArrayList<>();
         List<ItemResult> failed = new ArrayList<>();
         for (ItemResult r : results) {
@@ -87,7 +96,7 @@ public final class ContactSheet implements TranslatePipeline.Listener {
                 rows.add(new String[] {r.input(), r.output(), thumb(r.output(), "before"), thumb(r.output(), "after")});
             }
         }
-        sink.write(DIR + "/index.html", html(title, rows, failed), "text/html");
+        sink.write(DIR + "/" + name, html(title, rows, failed), "text/html");
     }
 
     private static String thumb(String outputKey, String side) {

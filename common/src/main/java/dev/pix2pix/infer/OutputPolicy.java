@@ -78,6 +78,38 @@ public record OutputPolicy(String format, float jpegQuality, boolean sixteenBit)
         return stem + "." + ext;
     }
 
+    /**
+     * Inputs whose outputs would have the same key ({@code a.jpg} and {@code a.png} both become
+     * {@code a.png}): output key -> the inputs, sorted; empty when every input has its own output.
+     */
+    public java.util.SortedMap<String, java.util.List<String>> collisions(java.util.Collection<String> inputKeys) {
+        java.util.SortedMap<String, java.util.List<String>> byOutput = new java.util.TreeMap<>();
+        for (String k : inputKeys) {
+            byOutput.computeIfAbsent(outputKey(k), o -> new java.util.ArrayList<>()).add(k);
+        }
+        byOutput.values().removeIf(l -> l.size() < 2);
+        byOutput.values().forEach(java.util.Collections::sort);
+        return byOutput;
+    }
+
+    /** One sentence naming the colliding inputs (at most {@code max} groups), for a refusal. */
+    public static String describeCollisions(java.util.SortedMap<String, java.util.List<String>> collisions, int max) {
+        StringBuilder b = new StringBuilder();
+        int n = 0;
+        for (var e : collisions.entrySet()) {
+            if (n++ == max) {
+                b.append("; and ").append(collisions.size() - max).append(" more");
+                break;
+            }
+            if (b.length() > 0) {
+                b.append("; ");
+            }
+            b.append(String.join(" and ", e.getValue())).append(" would both be written as ").append(e.getKey());
+        }
+        return "inputs collide on their output names: " + b
+                + " (rename one of each, or use outputFormat \"same\" where the extensions differ)";
+    }
+
     static String extension(String key) {
         int slash = key.lastIndexOf('/');
         int dot = key.lastIndexOf('.');

@@ -28,6 +28,17 @@ import java.util.function.BooleanSupplier;
  * exactly one {@link ItemResult}: written, already present (redelivery), or failed with its reason.
  */
 public final class TranslatePipeline {
+    /**
+     * Thrown by a {@link Source} or {@link Sink} when the whole run must stop (the store stayed
+     * unreachable past the outage wait): no item is failed for it; {@link #run} stops taking items,
+     * lets those in flight end, and rethrows it. Items it interrupted have no result.
+     */
+    public static final class Abort extends RuntimeException {
+        public Abort(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** Where inputs come from (a folder, an S3 prefix). */
     public interface Source {
         byte[] read(String key) throws IOException;
@@ -97,7 +108,8 @@ public final class TranslatePipeline {
         AtomicInteger submitted = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
         AtomicInteger loading = new AtomicInteger(); // submitted, not yet in the ready queue or failed
-        Listener collecting = new Listener() {
+        java.util.concurrent.atomic.AtomicReference<Abort> abort = new java.util.concurrent.atomic.AtomicReference<>();
+        Collecting collecting = new Collecting() {
             @Override
             public void result(ItemResult r) {
                 synchronized (results) {
@@ -112,13 +124,20 @@ public final class TranslatePipeline {
             public void output(String in, String out, FloatImage input, FloatImage output) {
                 listener.output(in, out, input, output);
             }
+
+            @Override
+            public void abandon(Abort a) {
+                abort.compareAndSet(null, a);
+                finished.incrementAndGet();
+                inFlight.release();
+            }
         };
         ExecutorService decodePool = Executors.newFixedThreadPool(cpuThreads, named("pix2pix-decode"));
         ExecutorService encodePool = Executors.newFixedThreadPool(cpuThreads, named("pix2pix-encode"));
         Thread feeder = new Thread(() -> {
             try {
                 for (String key : keys) {
-                    if (cancelled.getAsBoolean()) {
+                    if (cancelled.getAsBoolean() || abort.get() != null) {
                         break;
                     }
                     inFlight.acquire();
@@ -174,16 +193,24 @@ public final class TranslatePipeline {
             decodePool.awaitTermination(1, TimeUnit.HOURS);
             encodePool.awaitTermination(1, TimeUnit.HOURS);
         }
+        if (abort.get() != null) {
+            throw abort.get();
+        }
         synchronized (results) {
             return new ArrayList<>(results);
         }
+    }
+
+    /** The run's own listener: also told of items an {@link Abort} took away. */
+    private interface Collecting extends Listener {
+        void abandon(Abort a);
     }
 
     private int translatorBatch() {
         return translator.batch();
     }
 
-    private void load(String key, Source source, Sink sink, BlockingQueue<Ready> ready, Listener l) {
+    private void load(String key, Source source, Sink sink, BlockingQueue<Ready> ready, Collecting l) {
         String out = policy.outputKey(key);
         try {
             if (sink.exists(out)) {
@@ -194,6 +221,9 @@ public final class TranslatePipeline {
             byte[] bytes;
             try {
                 bytes = source.read(key);
+            } catch (DecodeException e) {
+                l.result(ItemResult.failed(key, e.reason().name(), e.getMessage())); // e.g. TOO_LARGE
+                return;
             } catch (IOException e) {
                 l.result(ItemResult.failed(key, "READ_ERROR", e.getMessage()));
                 return;
@@ -207,6 +237,8 @@ public final class TranslatePipeline {
             times.decode.add(t2 - t1);
             times.prepare.add(t3 - t2);
             ready.put(new Ready(key, d, p));
+        } catch (Abort a) {
+            l.abandon(a);
         } catch (DecodeException e) {
             l.result(ItemResult.failed(key, e.reason().name(), e.getMessage()));
         } catch (InterruptedException e) {
@@ -219,7 +251,7 @@ public final class TranslatePipeline {
         }
     }
 
-    private void forwardAndFinish(List<Ready> group, Sink sink, Listener l, ExecutorService encodePool,
+    private void forwardAndFinish(List<Ready> group, Sink sink, Collecting l, ExecutorService encodePool,
             NDManager manager) {
         List<Translator.Prepared> prepared = new ArrayList<>(group.size());
         for (Ready r : group) {
@@ -243,7 +275,7 @@ public final class TranslatePipeline {
         }
     }
 
-    private void finish(Ready r, float[] y, Sink sink, Listener l) {
+    private void finish(Ready r, float[] y, Sink sink, Collecting l) {
         String out = policy.outputKey(r.key());
         try {
             long t0 = System.nanoTime();
@@ -259,6 +291,8 @@ public final class TranslatePipeline {
             times.write.add(t3 - t2);
             l.output(r.key(), out, r.decoded().image(), img);
             l.result(ItemResult.ok(r.key(), out, img.width(), img.height()));
+        } catch (Abort a) {
+            l.abandon(a);
         } catch (IOException e) {
             l.result(ItemResult.failed(r.key(), "WRITE_ERROR", e.getMessage()));
         } catch (RuntimeException | OutOfMemoryError e) {

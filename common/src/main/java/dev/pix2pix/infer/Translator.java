@@ -40,16 +40,24 @@ public final class Translator {
         this.g = g;
         this.info = info;
         this.settings = settings;
-        ModelSpec spec = g.spec();
-        this.renderSize = settings.renderSize() > 0 ? settings.renderSize() : Math.max(info.size(), spec.sizeMultiple());
-        if (renderSize % spec.sizeMultiple() != 0) {
-            throw new IllegalArgumentException("render size " + renderSize + " must be a multiple of "
+        this.renderSize = check(g.spec(), info, settings);
+    }
+
+    /**
+     * Whether {@code settings} suit the model (before any weights are loaded, e.g. when a job is
+     * accepted): returns the render size used, or throws IllegalArgumentException saying why not.
+     */
+    public static int check(ModelSpec spec, ModelInfo info, InferenceSettings settings) {
+        int size = settings.renderSize() > 0 ? settings.renderSize() : Math.max(info.size(), spec.sizeMultiple());
+        if (size % spec.sizeMultiple() != 0) {
+            throw new IllegalArgumentException("render size " + size + " must be a multiple of "
                     + spec.sizeMultiple() + " for " + spec.netG());
         }
         if (info.colorize() && (spec.inputNc() != 1 || spec.outputNc() != 2)) {
             throw new IllegalArgumentException("a colorize model must map 1 channel (L) to 2 (ab), this one maps "
                     + spec.inputNc() + " -> " + spec.outputNc());
         }
+        return size;
     }
 
     public int renderSize() {

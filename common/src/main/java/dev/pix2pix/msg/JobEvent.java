@@ -28,6 +28,7 @@ import java.util.Map;
  * @param metrics    free-form numbers (e.g. validation scores)
  * @param counts     e.g. succeeded, failed, skipped
  * @param message    human-readable text
+ * @param code       machine-readable class of a failure ({@link FailureCode}), on failed events
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -35,7 +36,7 @@ public record JobEvent(
         String schemaVersion, String jobId, EventType type, String timestamp, Integer shard,
         Long done, Long total, Double rate, Double etaSeconds, Integer epoch, Map<String, Double> losses,
         Double seconds, List<String> samples, String checkpoint, String key, String reason, List<String> outputs,
-        Map<String, Object> metrics, Map<String, Long> counts, String message) {
+        Map<String, Object> metrics, Map<String, Long> counts, String message, String code) {
 
     /** An event of the given type stamped now; set further fields on the builder. */
     public static Builder builder(String jobId, EventType type) {
@@ -63,6 +64,7 @@ public record JobEvent(
         private Map<String, Object> metrics;
         private Map<String, Long> counts;
         private String message;
+        private String code;
 
         private Builder(String jobId, EventType type) {
             this.jobId = jobId;
@@ -86,6 +88,7 @@ public record JobEvent(
         public Builder metrics(Map<String, Object> v) { this.metrics = v; return this; }
         public Builder counts(Map<String, Long> v) { this.counts = v; return this; }
         public Builder message(String v) { this.message = v; return this; }
+        public Builder code(FailureCode v) { this.code = v == null ? null : v.name(); return this; }
 
         /** NaN/infinite rates and times (nothing done yet) are left out rather than sent as strings. */
         private static Double finite(double v) {
@@ -94,7 +97,7 @@ public record JobEvent(
 
         public JobEvent build() {
             return new JobEvent(SchemaVersion.CURRENT, jobId, type, timestamp, shard, done, total, rate, etaSeconds,
-                    epoch, losses, seconds, samples, checkpoint, key, reason, outputs, metrics, counts, message);
+                    epoch, losses, seconds, samples, checkpoint, key, reason, outputs, metrics, counts, message, code);
         }
     }
 }

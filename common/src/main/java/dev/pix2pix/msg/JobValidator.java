@@ -55,6 +55,27 @@ public final class JobValidator {
                 })));
     }
 
+    /** The schema's jobId rule (common.schema.json), for messages that failed validation. */
+    private static final java.util.regex.Pattern JOB_ID =
+            java.util.regex.Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+
+    /**
+     * The jobId of a message that failed validation, when it has one that the schema would accept
+     * (so a failed event can still be addressed to it), else empty.
+     */
+    public static java.util.Optional<String> readableJobId(String json) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = Json.mapper().readTree(json);
+            com.fasterxml.jackson.databind.JsonNode id = n == null ? null : n.get("jobId");
+            if (id != null && id.isTextual() && JOB_ID.matcher(id.asText()).matches()) {
+                return java.util.Optional.of(id.asText());
+            }
+        } catch (Exception e) {
+            // not JSON at all
+        }
+        return java.util.Optional.empty();
+    }
+
     public Validated<TrainJob> train(String json) {
         return validate(json, TrainJob.class);
     }

@@ -15,6 +15,9 @@ import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,12 +37,24 @@ import okhttp3.OkHttpClient;
 public final class ObjectStore implements AutoCloseable {
     private static final long PART_SIZE = 16L << 20;
 
+    /** User metadata keys are sent as x-amz-meta-*; S3 returns them lower-cased. */
+    public static final String META_PREFIX = "x-amz-meta-";
+
     private final StoreConfig cfg;
     private final OkHttpClient http;
     private final MinioClient client;
+    private final OutageListener outages;
+    /** Whether the last call that finished had failed transiently (so the next success is news). */
+    private final AtomicBoolean failing = new AtomicBoolean();
 
     public ObjectStore(StoreConfig cfg) {
+        this(cfg, OutageListener.NONE);
+    }
+
+    /** @param outages told when calls fail transiently and when the store answers again */
+    public ObjectStore(StoreConfig cfg, OutageListener outages) {
         this.cfg = cfg;
+        this.outages = outages == null ? OutageListener.NONE : outages;
         // Short connect timeout so that an unreachable endpoint turns into retries quickly.
         this.http = new OkHttpClient.Builder()
                 .connectTimeout(5, TimeUnit.SECONDS)
@@ -65,9 +80,15 @@ public final class ObjectStore implements AutoCloseable {
      * {@code s3://b/photos/} for the folder only.
      */
     public List<ObjectInfo> list(S3Uri prefix) {
+        return list(prefix, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #list(S3Uri)}, stopping after {@code max} objects (so a huge prefix costs bounded memory). */
+    public List<ObjectInfo> list(S3Uri prefix, int max) {
         checkAllowed(prefix);
         List<ObjectInfo> out = new ArrayList<>();
         int failures = 0;
+        long firstFailure = 0;
         while (true) {
             // On a transient failure, continue after the last key seen rather than from the start.
             String after = out.isEmpty() ? null : out.get(out.size() - 1).key();
@@ -85,24 +106,54 @@ public final class ObjectStore implements AutoCloseable {
                         continue;
                     }
                     out.add(new ObjectInfo(prefix.bucket(), item.objectName(), item.size(), unquote(item.etag())));
+                    if (out.size() >= max) {
+                        break;
+                    }
                 }
+                answered();
                 return out;
             } catch (Exception e) {
                 failures++;
-                backoffOrThrow("list", prefix, e, failures);
+                if (failures == 1) {
+                    firstFailure = System.nanoTime();
+                }
+                backoffOrThrow("list", prefix, e, failures, firstFailure);
             }
         }
     }
 
     /** The whole object in memory. */
     public byte[] get(S3Uri uri) {
+        return get(uri, Long.MAX_VALUE);
+    }
+
+    /**
+     * The whole object in memory, refused with {@link StoreException.Kind#TOO_LARGE} before its body
+     * is read when the response announces more than {@code maxBytes} (and cut off if it sends more).
+     */
+    public byte[] get(S3Uri uri, long maxBytes) {
         checkObject(uri);
         return call("get", uri, () -> {
             try (GetObjectResponse in = client.getObject(GetObjectArgs.builder()
                     .bucket(uri.bucket()).object(uri.key()).build())) {
-                return in.readAllBytes();
+                String length = in.headers().get("Content-Length");
+                long announced = length == null ? -1 : Long.parseLong(length.trim());
+                if (announced > maxBytes) {
+                    throw tooLarge(uri, announced, maxBytes);
+                }
+                byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes == Long.MAX_VALUE
+                        ? Integer.MAX_VALUE - 8 : maxBytes + 1));
+                if (data.length > maxBytes) {
+                    throw tooLarge(uri, data.length, maxBytes);
+                }
+                return data;
             }
         });
+    }
+
+    private static StoreException tooLarge(S3Uri uri, long size, long max) {
+        return new StoreException(StoreException.Kind.TOO_LARGE, uri, "get " + uri + ": " + size
+                + " bytes, more than the limit of " + max + " bytes", null);
     }
 
     /** Writes the object to {@code target} (parent folders created; replaced atomically if present). */
@@ -125,11 +176,17 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Stores {@code data} as the object; {@code contentType} null = application/octet-stream. */
     public void put(S3Uri uri, byte[] data, String contentType) {
+        put(uri, data, contentType, Map.of());
+    }
+
+    /** As {@link #put(S3Uri, byte[], String)}, with user metadata (keys without the x-amz-meta- prefix). */
+    public void put(S3Uri uri, byte[] data, String contentType, Map<String, String> metadata) {
         checkObject(uri);
         call("put", uri, () -> client.putObject(PutObjectArgs.builder()
                 .bucket(uri.bucket()).object(uri.key())
                 .stream(new ByteArrayInputStream(data), data.length, -1)
                 .contentType(contentType == null ? "application/octet-stream" : contentType)
+                .userMetadata(metadata == null ? Map.of() : metadata)
                 .build()));
     }
 
@@ -156,7 +213,8 @@ public final class ObjectStore implements AutoCloseable {
         try {
             StatObjectResponse r = call("stat", uri, () -> client.statObject(StatObjectArgs.builder()
                     .bucket(uri.bucket()).object(uri.key()).build()));
-            return Optional.of(new ObjectInfo(uri.bucket(), uri.key(), r.size(), unquote(r.etag())));
+            return Optional.of(new ObjectInfo(uri.bucket(), uri.key(), r.size(), unquote(r.etag()),
+                    userMetadata(r)));
         } catch (StoreException e) {
             if (e.kind() == StoreException.Kind.NOT_FOUND) {
                 return Optional.empty();
@@ -208,34 +266,62 @@ public final class ObjectStore implements AutoCloseable {
     }
 
     private <T> T call(String operation, S3Uri uri, Call<T> body) {
+        long firstFailure = 0;
         for (int attempt = 1; ; attempt++) {
             try {
-                return body.run();
+                T result = body.run();
+                answered();
+                return result;
             } catch (StoreException e) {
                 throw e;
             } catch (Exception e) {
-                backoffOrThrow(operation, uri, e, attempt);
+                if (attempt == 1) {
+                    firstFailure = System.nanoTime();
+                }
+                backoffOrThrow(operation, uri, e, attempt, firstFailure);
             }
         }
     }
 
-    /** Returns after sleeping if {@code e} is transient and attempts remain; otherwise throws. */
-    private void backoffOrThrow(String operation, S3Uri uri, Exception e, int attempt) {
+    private void answered() {
+        if (failing.compareAndSet(true, false)) {
+            outages.answering(cfg.endpoint());
+        }
+    }
+
+    /** Returns after sleeping if {@code e} is transient and the retry allows another try; otherwise throws. */
+    private void backoffOrThrow(String operation, S3Uri uri, Exception e, int attempt, long firstFailureNanos) {
         if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
         }
         StoreException.Kind kind = StoreErrors.kindOf(e);
-        if (kind != StoreException.Kind.TRANSIENT || attempt >= cfg.retry().maxAttempts()) {
-            throw StoreErrors.wrap(operation, uri, cfg.endpoint(), e, attempt);
+        Duration failingFor = Duration.ofNanos(System.nanoTime() - firstFailureNanos);
+        if (kind != StoreException.Kind.TRANSIENT || !cfg.retry().again(attempt, failingFor)
+                || Thread.currentThread().isInterrupted()) {
+            throw StoreErrors.wrap(operation, uri, cfg.endpoint(), e, attempt, failingFor);
         }
+        failing.set(true);
+        outages.failing(cfg.endpoint(), failingFor, e);
         long base = cfg.retry().delayAfter(attempt).toMillis();
         long jittered = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
         try {
             Thread.sleep(jittered);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            throw StoreErrors.wrap(operation, uri, cfg.endpoint(), e, attempt);
+            throw StoreErrors.wrap(operation, uri, cfg.endpoint(), e, attempt, failingFor);
         }
+    }
+
+    /** User metadata of a HEAD answer, keys lower-cased and without the x-amz-meta- prefix. */
+    private static Map<String, String> userMetadata(StatObjectResponse r) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        r.headers().names().forEach(name -> {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (n.startsWith(META_PREFIX)) {
+                out.put(n.substring(META_PREFIX.length()), r.headers().get(name));
+            }
+        });
+        return out;
     }
 
     private void checkObject(S3Uri uri) {

@@ -20,6 +20,11 @@ public record S3Uri(String bucket, String key) {
         if (key.startsWith("/")) {
             throw new IllegalArgumentException("key must not start with '/': s3://" + bucket + "/" + key);
         }
+        if (key.contains("//")) {
+            // S3 would store it, but as a path it has an empty folder name: almost always a typo
+            throw new IllegalArgumentException("key must not contain an empty path segment ('//'): s3://" + bucket
+                    + "/" + key);
+        }
     }
 
     /** Parses {@code s3://bucket}, {@code s3://bucket/}, {@code s3://bucket/key} or {@code s3://bucket/prefix/}. */

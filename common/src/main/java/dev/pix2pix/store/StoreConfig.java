@@ -51,11 +51,15 @@ public record StoreConfig(String endpoint, String accessKey, String secretKey, S
 
     /**
      * Exponential backoff with jitter: attempt n waits about initialBackoff * 2^(n-1), at most
-     * maxBackoff.
+     * maxBackoff. A transient failure (connection refused or reset, timeout, 5xx, SlowDown) is tried
+     * again while fewer than {@code maxAttempts} tries were made, or while the failures of this call
+     * have lasted less than {@code maxWait}: the workers set {@code maxWait} to the outage they wait
+     * out (see {@link dev.pix2pix.delivery.OutagePolicy}), interactive tools keep it at zero.
      *
      * @param maxAttempts total tries per operation, including the first (1 = no retry)
+     * @param maxWait     keep trying a failing call for this long, whatever the attempt count
      */
-    public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+    public record Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff, Duration maxWait) {
         /** 6 attempts over roughly 10 s. */
         public static final Retry DEFAULT = new Retry(6, Duration.ofMillis(300), Duration.ofSeconds(5));
         public static final Retry NONE = new Retry(1, Duration.ZERO, Duration.ZERO);
@@ -66,12 +70,27 @@ public record StoreConfig(String endpoint, String accessKey, String secretKey, S
             }
             Objects.requireNonNull(initialBackoff, "initialBackoff");
             Objects.requireNonNull(maxBackoff, "maxBackoff");
+            maxWait = maxWait == null ? Duration.ZERO : maxWait;
+        }
+
+        public Retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+            this(maxAttempts, initialBackoff, maxBackoff, Duration.ZERO);
+        }
+
+        /** Waits out outages as the policy says: tries until its maxWait, backoff capped at its maxBackoff. */
+        public static Retry waitingOut(dev.pix2pix.delivery.OutagePolicy p) {
+            return new Retry(DEFAULT.maxAttempts, p.initialBackoff(), p.maxBackoff(), p.maxWait());
         }
 
         /** Base delay before attempt {@code attempt + 1} after {@code attempt} failures (1-based). */
         public Duration delayAfter(int attempt) {
             long ms = initialBackoff.toMillis() << Math.min(attempt - 1, 20);
             return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+        }
+
+        /** Whether a transient failure after {@code attempt} tries, failing for {@code failingFor}, is tried again. */
+        public boolean again(int attempt, Duration failingFor) {
+            return attempt < maxAttempts || failingFor.compareTo(maxWait) < 0;
         }
     }
 }

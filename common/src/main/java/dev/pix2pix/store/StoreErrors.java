@@ -56,7 +56,8 @@ final class StoreErrors {
         return e instanceof ErrorResponseException ere && code.equals(ere.errorResponse().code());
     }
 
-    static StoreException wrap(String operation, S3Uri uri, String endpoint, Exception e, int attempts) {
+    static StoreException wrap(String operation, S3Uri uri, String endpoint, Exception e, int attempts,
+            java.time.Duration failingFor) {
         StoreException.Kind kind = kindOf(e);
         StringBuilder msg = new StringBuilder().append(operation).append(' ').append(uri).append(": ");
         if (e instanceof ErrorResponseException ere) {
@@ -72,8 +73,8 @@ final class StoreErrors {
                     ? " - bucket " + uri.bucket() + " does not exist" : " - no such object");
             case ACCESS_DENIED -> msg.append(" - check the access key / secret key and the permissions on bucket ")
                     .append(uri.bucket()).append(" at ").append(endpoint);
-            case TRANSIENT -> msg.append(" - still failing after ").append(attempts).append(" attempt(s) against ")
-                    .append(endpoint);
+            case TRANSIENT -> msg.append(" - S3 at ").append(endpoint).append(" still failing after ").append(attempts)
+                    .append(" attempt(s) over ").append(failingFor.toSeconds()).append(" s");
             default -> { }
         }
         return new StoreException(kind, uri, msg.toString(), e);

@@ -12,6 +12,8 @@ public class StoreException extends RuntimeException {
         BUCKET_NOT_ALLOWED,
         /** Network error, 5xx or SlowDown that persisted through all retries. */
         TRANSIENT,
+        /** The object is larger than the caller's limit; its body was not read. */
+        TOO_LARGE,
         /** Anything else (bad request, local file error, ...). */
         OTHER
     }

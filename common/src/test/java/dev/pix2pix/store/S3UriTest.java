@@ -50,6 +50,8 @@ class S3UriTest {
         assertThrows(IllegalArgumentException.class, () -> S3Uri.parse("s3://"));
         assertThrows(IllegalArgumentException.class, () -> S3Uri.parse("s3://ab/x"));
         assertThrows(IllegalArgumentException.class, () -> S3Uri.parse("s3://bucket//x"));
+        e = assertThrows(IllegalArgumentException.class, () -> S3Uri.parse("s3://bucket/a//b.png"));
+        assertTrue(e.getMessage().contains("empty path segment"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> S3Uri.parse(null));
     }
 }

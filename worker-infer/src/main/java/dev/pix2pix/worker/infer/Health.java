@@ -6,6 +6,7 @@ import dev.pix2pix.store.S3Uri;
 import dev.pix2pix.store.StoreConfig;
 import dev.pix2pix.store.StoreException;
 import dev.pix2pix.train.Devices;
+import dev.pix2pix.worker.OutageMonitor;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -55,6 +56,24 @@ public final class Health {
             } catch (Exception e) {
                 return b.down().withData("error", e.toString()).build();
             }
+        }
+    }
+
+    /**
+     * Down while the worker waits an outage out (S3 or Kafka not answering its calls): it takes no
+     * new work meanwhile (its message in progress waits), and the data say which server since when.
+     */
+    @Readiness
+    @ApplicationScoped
+    public static class OutageCheck implements HealthCheck {
+        @Inject
+        OutageMonitor outages;
+
+        @Override
+        public HealthCheckResponse call() {
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("outages");
+            outages.outages().forEach((server, since) -> b.withData(server, "not answering since " + since));
+            return outages.healthy() ? b.up().build() : b.down().build();
         }
     }
 

@@ -1,7 +1,10 @@
 package dev.pix2pix.worker.infer;
 
+import dev.pix2pix.delivery.Limits;
+import dev.pix2pix.delivery.OutagePolicy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,6 +38,66 @@ public interface InferConfig {
     /** Consumer settings for long records, used by the channels in application.properties. */
     Kafka kafka();
 
+    /** What one job may ask for at most (a job may lower these, never raise them). */
+    LimitsConfig limits();
+
+    /** How long S3 and Kafka outages are waited out. */
+    Outage outage();
+
+    /** Delivery rules: poison detection, retries of unexpected failures, cancel memory. */
+    Delivery delivery();
+
+    interface LimitsConfig {
+        @WithDefault("64000000")
+        long maxPixels();
+
+        @WithDefault("536870912")
+        long maxObjectBytes();
+
+        @WithDefault("1000000")
+        int maxInputsPerJob();
+
+        @WithDefault("1000")
+        int maxShardSize();
+
+        @WithDefault("2147483648")
+        long maxModelBytes();
+
+        default Limits toLimits() {
+            Limits d = Limits.DEFAULTS;
+            return new Limits(maxPixels(), maxObjectBytes(), maxInputsPerJob(), maxShardSize(), maxModelBytes(),
+                    d.maxTrainSize(), d.maxBatch(), d.maxFilters(), d.maxEpochs());
+        }
+    }
+
+    interface Outage {
+        /** The longest S3 outage waited out before the job fails naming the server (Kafka's is waited out always). */
+        @WithDefault("15m")
+        Duration maxWait();
+
+        /** Cap of the backoff between tries: work resumes at most this long after a server is back. */
+        @WithDefault("30s")
+        Duration maxBackoff();
+
+        default OutagePolicy toPolicy() {
+            return new OutagePolicy(maxWait(), OutagePolicy.DEFAULT.initialBackoff(), maxBackoff());
+        }
+    }
+
+    interface Delivery {
+        /** Deliveries of one message that may end with the worker's death before it counts as poison. */
+        @WithDefault("3")
+        int maxDeliveries();
+
+        /** Tries of a message whose handling throws unexpectedly, before it ends as failed. */
+        @WithDefault("3")
+        int attempts();
+
+        /** Cancels older than this (by record time) are forgotten when the control topic is read. */
+        @WithDefault("168h")
+        Duration cancelMemory();
+    }
+
     interface Kafka {
         /** Upper bound for one record's processing between polls. */
         long maxPollIntervalMs();
@@ -43,9 +106,6 @@ public interface InferConfig {
         int sessionTimeoutMs();
 
         int heartbeatIntervalMs();
-
-        /** A record unacked longer marks the channel unhealthy (0 = never). */
-        long unprocessedRecordMaxAgeMs();
     }
 
     interface S3 {

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
+import dev.pix2pix.msg.FailureCode;
 
 /**
  * Which objects a translate job covers and how they are cut into shards. Output keys are the input
@@ -20,23 +20,47 @@ final class InputPlanner {
 
     /** A job that cannot start; the message names what is wrong. */
     static final class Refused extends Exception {
+        private final FailureCode code;
+
         Refused(String message) {
-            super(message);
+            this(FailureCode.REFUSED, message);
         }
+
+        Refused(FailureCode code, String message) {
+            super(message);
+            this.code = code;
+        }
+
+        FailureCode code() {
+            return code;
+        }
+    }
+
+    /** Lists at most {@code max} objects below a prefix. */
+    interface Lister {
+        List<ObjectInfo> list(S3Uri prefix, int max);
     }
 
     private InputPlanner() {}
 
-    static Plan plan(TranslateJob job, Function<S3Uri, List<ObjectInfo>> lister) throws Refused {
+    /** @param maxInputs a job with more inputs is refused (LIMIT) */
+    static Plan plan(TranslateJob job, Lister lister, int maxInputs) throws Refused {
         S3Uri output = parse(job.output(), "output").asPrefix();
         if (job.input() != null) {
             S3Uri base = parse(job.input(), "input").asPrefix();
             List<String> keys = new ArrayList<>();
-            for (ObjectInfo o : lister.apply(base)) {
+            // bounded: the output prefix and '_' folders below the input may hold as many objects again
+            int cap = (int) Math.min(Integer.MAX_VALUE, 2L * maxInputs + 10_000);
+            List<ObjectInfo> listed = lister.list(base, cap);
+            for (ObjectInfo o : listed) {
                 String rel = o.uri().relativeTo(base);
                 if (!hidden(rel) && !below(o.uri(), output)) {
                     keys.add(rel);
                 }
+            }
+            if (keys.size() > maxInputs || listed.size() >= cap) {
+                throw new Refused(FailureCode.LIMIT, "more than " + maxInputs + " inputs under " + base
+                        + " (pix2pix.limits.max-inputs-per-job); split the job");
             }
             if (keys.isEmpty()) {
                 throw new Refused("no inputs under " + base + " (missing prefix, or only '_'/'.' folders"

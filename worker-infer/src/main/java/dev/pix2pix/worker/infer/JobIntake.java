@@ -1,8 +1,12 @@
 package dev.pix2pix.worker.infer;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.pix2pix.delivery.Limits;
+import dev.pix2pix.infer.InferenceSettings;
+import dev.pix2pix.infer.OutputPolicy;
+import dev.pix2pix.infer.Translator;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.msg.EventType;
+import dev.pix2pix.msg.FailureCode;
 import dev.pix2pix.msg.JobEvent;
 import dev.pix2pix.msg.JobValidator;
 import dev.pix2pix.msg.Json;
@@ -13,37 +17,37 @@ import dev.pix2pix.msg.Validated;
 import dev.pix2pix.store.ObjectStore;
 import dev.pix2pix.store.S3Uri;
 import dev.pix2pix.store.StoreException;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
+import dev.pix2pix.worker.AttemptMarkers;
+import dev.pix2pix.worker.CancelRegistry;
+import dev.pix2pix.worker.DeadLetters;
+import dev.pix2pix.worker.MessageRunner;
+import dev.pix2pix.worker.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.SortedMap;
 import java.util.concurrent.CompletionStage;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Turns a {@link TranslateJob} into shards: validates it (invalid -> dead-letter topic, plus a
- * failed event when its jobId can be read), checks model and buckets (-> failed event naming the
- * problem), lists the inputs, emits accepted, and publishes the shards over all partitions of the
- * shard topic. The plan in {@code _manifest/job.json} makes a redelivered job a no-op.
+ * Turns a {@link TranslateJob} into shards. Whatever happens, the job message ends in one outcome,
+ * published with its offset in one transaction: accepted + all its shards; or a failed event naming
+ * the problem (invalid message, also to the dead-letter topic; over a limit; a model or render size
+ * that cannot work; colliding output names; S3 unreachable past the wait; a message that killed the
+ * worker repeatedly); or cancelled. The plan in {@code _manifest/<jobId>/job.json} and the job's
+ * state make a duplicate message of the job change nothing.
  */
 @ApplicationScoped
 public class JobIntake {
     private static final Logger LOG = Logger.getLogger(JobIntake.class);
-    private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
     @Inject
     ObjectStore store;
-    @Inject
-    Publisher out;
     @Inject
     DeadLetters dlq;
     @Inject
@@ -53,123 +57,149 @@ public class JobIntake {
     @Inject
     InferConfig cfg;
     @Inject
-    Lifecycle lifecycle;
-    @Inject
     TopicSetup topics;
+    @Inject
+    ChannelRunners runners;
+    @Inject
+    Limits limits;
+    @Inject
+    AttemptMarkers attempts;
 
     private final JobValidator validator = new JobValidator();
-    private Sequential thread;
 
-    @PostConstruct
-    void init() {
-        thread = new Sequential("pix2pix-intake", lifecycle::stopping);
-    }
-
-    @PreDestroy
-    void close() {
-        thread.close();
-    }
-
-    @Incoming("translate-jobs")
+    @Incoming(ChannelRunners.JOBS)
     public CompletionStage<Void> onJob(Message<String> message) {
-        return thread.run(message, (payload, msg) -> {
-            Validated<TranslateJob> v = validator.translate(payload);
-            if (!v.ok()) {
-                String reason = "invalid translate job: " + String.join("; ", v.violations());
-                dlq.send(msg, reason);
-                metrics.job("invalid");
-                Optional<String> id = readableJobId(payload);
-                if (id.isPresent()) {
-                    out.event(JobEvent.builder(id.get(), EventType.FAILED).reason(reason).build());
-                }
-                return Sequential.Outcome.ACK;
-            }
-            TranslateJob job = v.value();
-            MDC.put("jobId", job.jobId());
-            try {
-                accept(job);
-            } catch (InputPlanner.Refused | ModelCache.ModelException e) {
-                fail(job, e.getMessage());
-            } catch (StoreException e) {
-                if (e.kind() == StoreException.Kind.TRANSIENT) {
-                    throw e; // retried by Sequential
-                }
-                fail(job, e.getMessage());
-            }
-            return Sequential.Outcome.ACK;
-        });
+        return runners.runner(ChannelRunners.JOBS).run(message, this::handle, this::failure);
     }
 
-    private void fail(TranslateJob job, String reason) {
-        metrics.job("failed");
-        out.event(JobEvent.builder(job.jobId(), EventType.FAILED).reason(reason).build());
-    }
-
-    private void accept(TranslateJob job) throws InputPlanner.Refused, ModelCache.ModelException {
+    Outcome handle(MessageRunner.Delivery d) {
+        String events = cfg.topics().events();
+        Validated<TranslateJob> v = validator.translate(d.payload());
+        if (!v.ok()) {
+            String reason = "invalid translate job (sent to the dead-letter topic): " + String.join("; ", v.violations());
+            metrics.job("invalid");
+            Outcome.Builder out = new Outcome.Builder();
+            out.add(dlq.of(d, FailureCode.INVALID.name(), reason));
+            JobValidator.readableJobId(d.payload()).ifPresent(id -> out.add(events, id, Json.write(
+                    JobEvent.builder(id, EventType.FAILED).code(FailureCode.INVALID).reason(reason).build())));
+            return out.build("invalid");
+        }
+        TranslateJob job = v.value();
+        MDC.put("jobId", job.jobId());
+        S3Uri output;
+        try {
+            output = S3Uri.parse(job.output()).asPrefix();
+        } catch (IllegalArgumentException e) {
+            return JobEnd.failed(null, d, events, job.jobId(), FailureCode.REFUSED, "output: " + e.getMessage(),
+                    metrics).build("refused");
+        }
+        if (!store.config().allows(output.bucket())) {
+            return JobEnd.failed(null, d, events, job.jobId(), FailureCode.REFUSED, "output bucket " + output.bucket()
+                    + " is not allowed for this worker (allowed: " + store.config().allowedBuckets() + ")", metrics)
+                    .build("refused");
+        }
+        JobFiles files = new JobFiles(store, output, job.jobId());
+        Optional<Outcome> ended = JobEnd.ifEnded(files, d, events);
+        if (ended.isPresent()) {
+            metrics.job("duplicate");
+            return ended.get();
+        }
+        Optional<JobFiles.Plan> earlier = files.plan();
+        if (earlier.isPresent() && !d.source().equals(earlier.get().source())) {
+            metrics.job("duplicate");
+            return Outcome.nothing("job " + job.jobId() + " was already accepted from " + earlier.get().source()
+                    + "; this duplicate changes nothing");
+        }
         if (cancels.isCancelled(job.jobId())) {
             metrics.job("cancelled");
-            out.event(JobEvent.builder(job.jobId(), EventType.CANCELLED).reason(cancels.reason(job.jobId())).build());
-            return;
+            return JobEnd.end(files, d, events, JobEvent.builder(job.jobId(), EventType.CANCELLED)
+                    .reason(cancels.reason(job.jobId()).orElse("cancelled")).message("cancelled before it started")
+                    .build()).build("cancelled");
         }
-        JobFiles files = new JobFiles(store, S3Uri.parse(job.output()));
-        Optional<JobFiles.Plan> earlier = files.plan(job.jobId());
-        if (earlier.isPresent() && earlier.get().fannedOut()) {
-            LOG.infof("job %s was already fanned out (redelivery or resubmission); ignored", job.jobId());
-            metrics.job("duplicate");
-            return;
+        List<String> over = limits.violations(job);
+        if (!over.isEmpty()) {
+            return JobEnd.failed(files, d, events, job.jobId(), FailureCode.LIMIT, Limits.reason(over), metrics)
+                    .build("over limits");
         }
+        S3Uri marker = files.attemptUri(d.source());
+        int deaths = attempts.begin(marker, d.source());
+        d.whenDone(() -> attempts.end(marker));
+        if (attempts.poison(deaths)) {
+            String reason = AttemptMarkers.poisonReason("accepting this job", deaths, null);
+            metrics.job("poison");
+            return JobEnd.failed(files, d, events, job.jobId(), FailureCode.POISON, reason, metrics)
+                    .add(dlq.of(d, FailureCode.POISON.name(), reason)).build("poison");
+        }
+        try {
+            return accept(job, files, d);
+        } catch (InputPlanner.Refused e) {
+            return JobEnd.failed(files, d, events, job.jobId(), e.code(), e.getMessage(), metrics).build("refused");
+        } catch (ModelCache.ModelException e) {
+            return JobEnd.failed(files, d, events, job.jobId(), FailureCode.MODEL, e.getMessage(), metrics)
+                    .build("model");
+        } catch (StoreException e) {
+            return JobEnd.failed(files, d, events, job.jobId(), e.kind() == StoreException.Kind.TRANSIENT
+                    ? FailureCode.OUTAGE : FailureCode.REFUSED, e.getMessage(), metrics).build("store");
+        }
+    }
+
+    /** After repeated unexpected failures: a failed event, and the message to the dead-letter topic. */
+    Outcome failure(MessageRunner.Delivery d, Throwable error, int tries) {
+        String reason = "intake failed " + tries + " time(s): " + error;
+        Outcome.Builder b = new Outcome.Builder().add(dlq.of(d, FailureCode.INTERNAL.name(), reason));
+        JobValidator.readableJobId(d.payload()).ifPresent(id -> b.add(cfg.topics().events(), id, Json.write(
+                JobEvent.builder(id, EventType.FAILED).code(FailureCode.INTERNAL).reason(reason).build())));
+        metrics.job("failed");
+        return b.build("failed unexpectedly");
+    }
+
+    private Outcome accept(TranslateJob job, JobFiles files, MessageRunner.Delivery d)
+            throws InputPlanner.Refused, ModelCache.ModelException {
         ModelCache.Ref model = ModelCache.locate(store, job.model());
+        ModelCache.checkSize(store, model, limits.maxModelBytes());
         ModelInfo info = ModelCache.readInfo(store, model);
         TranslateJob.Mode modelMode = info.colorize() ? TranslateJob.Mode.COLORIZE : TranslateJob.Mode.TRANSLATE;
         if (job.mode() != null && job.mode() != modelMode) {
             throw new InputPlanner.Refused("mode " + job.mode().wire() + " does not fit model " + job.model()
                     + ", which was trained to " + modelMode.wire());
         }
-        InputPlanner.Plan plan = InputPlanner.plan(job, store::list);
-        int shardSize = job.options() != null && job.options().shardSize() != null ? job.options().shardSize()
-                : cfg.infer().shardSize();
+        TranslateJob.Options o = job.options() == null ? TranslateJob.Options.defaults() : job.options();
+        try {
+            Translator.check(info.spec(), info, new InferenceSettings(o.renderSize() == null ? 0 : o.renderSize(),
+                    false, 1, 0));
+        } catch (IllegalArgumentException e) {
+            throw new InputPlanner.Refused("options.renderSize: " + e.getMessage());
+        }
+        InputPlanner.Plan plan = InputPlanner.plan(job, store::list, limits.maxInputsPerJob());
+        OutputPolicy policy = ShardProcessor.policy(o);
+        SortedMap<String, List<String>> collisions = policy.collisions(plan.keys());
+        if (!collisions.isEmpty()) {
+            throw new InputPlanner.Refused(OutputPolicy.describeCollisions(collisions, 5));
+        }
+        int shardSize = limits.shardSizeFor(o, cfg.infer().shardSize());
         List<List<String>> slices = InputPlanner.split(plan.keys(), shardSize);
         // the shards carry the base prefix as their job's input: output keys are relative to it
         TranslateJob fanned = new TranslateJob(job.schemaVersion(), job.jobId(), job.model(), plan.base().toString(),
-                null, S3Uri.parse(job.output()).asPrefix().toString(), modelMode, job.options());
-        String acceptedAt = earlier.map(JobFiles.Plan::acceptedAt).orElse(Instant.now().toString());
-        // also proves the output prefix is writable before anything is queued
-        files.writePlan(new JobFiles.Plan(job.jobId(), plan.keys().size(), slices.size(), shardSize, acceptedAt,
-                false));
-        metrics.job("accepted");
-        out.event(JobEvent.builder(job.jobId(), EventType.ACCEPTED).total(plan.keys().size())
+                null, files.output().toString(), modelMode, job.options());
+        files.writePlan(new JobFiles.Plan(job.jobId(), plan.keys().size(), slices.size(), shardSize,
+                Instant.now().toString(), d.source()));
+        Outcome.Builder out = new Outcome.Builder();
+        out.add(cfg.topics().events(), job.jobId(), Json.write(JobEvent.builder(job.jobId(), EventType.ACCEPTED)
+                .total(plan.keys().size())
                 .message(plan.keys().size() + " inputs under " + plan.base() + " in " + slices.size() + " shard(s) of "
                         + shardSize + "; model " + job.model() + " (" + modelMode.wire() + ")")
-                .build());
+                .build()));
         int partitions = topics.shardPartitions();
-        List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (int i = 0; i < slices.size(); i++) {
             List<String> uris = slices.get(i).stream().map(k -> plan.base().child(k).toString()).toList();
-            // not Shard.of, which drops the job's input: here it is the base prefix (one string) that
-            // output keys are relative to, and shards of one job must agree on it
+            // not Shard.of, which drops the job's input: here it is the base prefix that output keys are
+            // relative to, and shards of one job must agree on it
             Shard shard = new Shard(SchemaVersion.CURRENT, job.jobId(), i, slices.size(), uris, fanned);
-            sent.add(out.sendAsync(cfg.topics().translateShards(), shard.kafkaKey(),
-                    InputPlanner.partition(job.jobId(), i, partitions), Json.write(shard), null));
+            out.add(cfg.topics().translateShards(), shard.kafkaKey(), InputPlanner.partition(job.jobId(), i, partitions),
+                    Json.write(shard), null);
         }
-        for (CompletableFuture<Void> f : sent) {
-            Publisher.await(f, cfg.topics().translateShards());
-        }
-        files.writePlan(new JobFiles.Plan(job.jobId(), plan.keys().size(), slices.size(), shardSize, acceptedAt,
-                true));
-        LOG.infof("job %s: %d inputs in %d shards queued", job.jobId(), plan.keys().size(), slices.size());
-    }
-
-    /** The jobId of an invalid message, when it has a usable one. */
-    static Optional<String> readableJobId(String payload) {
-        try {
-            JsonNode n = Json.mapper().readTree(payload);
-            JsonNode id = n == null ? null : n.get("jobId");
-            if (id != null && id.isTextual() && JOB_ID.matcher(id.asText()).matches()) {
-                return Optional.of(id.asText());
-            }
-        } catch (Exception e) {
-            // not JSON at all
-        }
-        return Optional.empty();
+        metrics.job("accepted");
+        LOG.infof("job %s: %d inputs in %d shards", job.jobId(), plan.keys().size(), slices.size());
+        return out.build("accepted, " + slices.size() + " shard(s)");
     }
 }

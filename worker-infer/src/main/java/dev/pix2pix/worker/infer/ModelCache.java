@@ -84,7 +84,31 @@ final class ModelCache implements AutoCloseable {
                     "model incomplete: no " + folder.child(ModelFolder.WEIGHTS), null));
             return new Ref(uri, folder, info.etag() + "/" + weights.etag());
         } catch (StoreException e) {
-            throw new ModelException("model " + folder + ": " + e.getMessage(), e);
+            throw outageOr(e, "model " + folder + ": " + e.getMessage());
+        }
+    }
+
+    /** An outage that outlasted the wait stays a StoreException (the job fails as OUTAGE, naming S3). */
+    private static ModelException outageOr(StoreException e, String message) {
+        if (e.kind() == StoreException.Kind.TRANSIENT) {
+            throw e;
+        }
+        return new ModelException(message, e);
+    }
+
+    /** Refuses a model whose files are larger than the worker downloads (checked from the listing). */
+    static void checkSize(ObjectStore store, Ref ref, long maxBytes) throws ModelException {
+        long size = 0;
+        if (ref.pth()) {
+            size = store.stat(ref.folder()).map(ObjectInfo::size).orElse(0L);
+        } else {
+            for (String name : new String[] {ModelFolder.INFO, ModelFolder.WEIGHTS}) {
+                size += store.stat(ref.folder().child(name)).map(ObjectInfo::size).orElse(0L);
+            }
+        }
+        if (size > maxBytes) {
+            throw new ModelException("model " + ref.uri() + " has " + size + " bytes, more than this worker's limit of "
+                    + maxBytes + " (pix2pix.limits.max-model-bytes)", null);
         }
     }
 
@@ -97,7 +121,7 @@ final class ModelCache implements AutoCloseable {
             ObjectInfo info = store.stat(uri).orElseThrow(() -> new ModelException("model not found: " + uri, null));
             return new Ref(uri.toString(), uri, info.etag(), true);
         } catch (StoreException e) {
-            throw new ModelException("model " + uri + ": " + e.getMessage(), e);
+            throw outageOr(e, "model " + uri + ": " + e.getMessage());
         }
     }
 
@@ -107,7 +131,9 @@ final class ModelCache implements AutoCloseable {
         try {
             store.download(ref.folder(), file);
             return ModelLoader.load(file, manager);
-        } catch (IOException | StoreException | IllegalArgumentException e) {
+        } catch (StoreException e) {
+            throw outageOr(e, "cannot load model " + ref.uri() + ": " + e.getMessage());
+        } catch (IOException | IllegalArgumentException e) {
             throw new ModelException("cannot load model " + ref.uri() + ": " + e.getMessage(), e);
         }
     }
@@ -140,7 +166,9 @@ final class ModelCache implements AutoCloseable {
                 throw new ModelException("model " + ref.folder() + ": " + ModelFolder.INFO + " has no spec", null);
             }
             return info;
-        } catch (StoreException | IllegalArgumentException e) {
+        } catch (StoreException e) {
+            throw outageOr(e, "model " + ref.folder() + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
             throw new ModelException("model " + ref.folder() + ": " + e.getMessage(), e);
         }
     }
@@ -197,7 +225,9 @@ final class ModelCache implements AutoCloseable {
             LOG.infof("loaded model %s (etag %s, %s, %s) on %s%s", uri, ref.etag(), info.spec().netG(),
                     info.colorize() ? "colorize" : "translate", device, half ? " in float16" : "");
             return current;
-        } catch (IOException | StoreException | IllegalArgumentException e) {
+        } catch (StoreException e) {
+            throw outageOr(e, "cannot load model " + uri + ": " + e.getMessage());
+        } catch (IOException | IllegalArgumentException e) {
             throw new ModelException("cannot load model " + uri + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(dir);

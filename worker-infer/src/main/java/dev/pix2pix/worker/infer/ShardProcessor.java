@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.infer;
 
+import dev.pix2pix.delivery.Limits;
 import dev.pix2pix.image.DecodeLimits;
 import dev.pix2pix.image.FloatImage;
 import dev.pix2pix.image.ImageDecoder;
@@ -12,16 +13,25 @@ import dev.pix2pix.infer.TranslatePipeline;
 import dev.pix2pix.infer.Translator;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.msg.EventType;
+import dev.pix2pix.msg.FailureCode;
 import dev.pix2pix.msg.JobEvent;
 import dev.pix2pix.msg.Json;
 import dev.pix2pix.msg.Shard;
 import dev.pix2pix.msg.TranslateJob;
 import dev.pix2pix.store.ObjectStore;
 import dev.pix2pix.store.S3Uri;
+import dev.pix2pix.store.StoreException;
+import dev.pix2pix.worker.AttemptMarkers;
+import dev.pix2pix.worker.CancelRegistry;
+import dev.pix2pix.worker.MessageRunner;
+import dev.pix2pix.worker.Outcome;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,67 +40,80 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs one shard: model from the cache, inputs from S3, {@link TranslatePipeline} with an S3 sink
- * (outputs already present are skipped, so a redelivered shard neither duplicates nor loses
- * anything), item-failed events, thumbnails, and the shard's manifest part. Returns the note for the
- * finalizer, or empty when nothing should be reported (job already over, or stopping mid-shard).
+ * (outputs this job already wrote are skipped, so a redelivered shard neither duplicates nor loses
+ * anything), thumbnails, and the shard's manifest part. Its outcome is the shard-done note for the
+ * finalizer plus one item-failed event per input that failed for its own bytes; a shard that cannot
+ * run ends as a failed note naming why. Stopping, or losing the partition, leaves it uncommitted.
  */
 final class ShardProcessor {
     private static final Logger LOG = Logger.getLogger(ShardProcessor.class);
 
-    /** @param note null = report nothing; leave = do not ack (redeliver) */
-    record Result(ShardDone note, boolean leave) {}
-
     private final ObjectStore store;
     private final ModelCache models;
-    private final Publisher out;
     private final CancelRegistry cancels;
     private final InferMetrics metrics;
     private final InferConfig cfg;
-    private final BooleanSupplier stopping;
+    private final Limits limits;
+    private final AttemptMarkers attempts;
 
-    ShardProcessor(ObjectStore store, ModelCache models, Publisher out, CancelRegistry cancels, InferMetrics metrics,
-            InferConfig cfg, BooleanSupplier stopping) {
+    ShardProcessor(ObjectStore store, ModelCache models, CancelRegistry cancels, InferMetrics metrics, InferConfig cfg,
+            Limits limits, AttemptMarkers attempts) {
         this.store = store;
         this.models = models;
-        this.out = out;
         this.cancels = cancels;
         this.metrics = metrics;
         this.cfg = cfg;
-        this.stopping = stopping;
+        this.limits = limits;
+        this.attempts = attempts;
     }
 
-    Result process(Shard shard) throws Exception {
+    /** How a job's options name and encode outputs (jpegQuality is 1..100 on the wire). */
+    static OutputPolicy policy(TranslateJob.Options o) {
+        return new OutputPolicy(o.outputFormat() == null ? "png" : o.outputFormat().wire(),
+                o.jpegQuality() == null ? 0.92f : o.jpegQuality() / 100f, Boolean.TRUE.equals(o.sixteenBit()));
+    }
+
+    /**
+     * @param stop stopping, or the shard's partition was revoked: leave the shard at an item boundary
+     */
+    Outcome process(Shard shard, MessageRunner.Delivery d, BooleanSupplier stop) throws InterruptedException {
         TranslateJob job = shard.job();
         String jobId = shard.jobId();
-        JobFiles files = new JobFiles(store, S3Uri.parse(job.output()));
-        if (files.state(jobId).isPresent()) {
+        JobFiles files = new JobFiles(store, S3Uri.parse(job.output()), jobId);
+        if (files.state().isPresent()) {
             LOG.infof("shard %d/%d: job already ended, skipped", shard.index() + 1, shard.count());
             metrics.shard("skipped");
-            return new Result(null, false);
+            return Outcome.nothing("job already ended");
         }
         if (cancels.isCancelled(jobId)) {
             metrics.shard("cancelled");
-            return new Result(note(shard, ShardDone.CANCELLED, 0, 0, 0, 0, 0, cancels.reason(jobId)), false);
+            return note(shard, ShardDone.CANCELLED, List.of(), 0, cancels.reason(jobId).orElse("cancelled"), null);
         }
         if (job.input() == null) {
             metrics.shard("failed");
-            return new Result(note(shard, ShardDone.FAILED, 0, 0, 0, 0, 0, "shard " + shard.index()
-                    + " has no base prefix (job.input): it was not fanned out by worker-infer"), false);
+            return note(shard, ShardDone.FAILED, List.of(), 0, "shard " + shard.index()
+                    + " has no base prefix (job.input): it was not fanned out by worker-infer", FailureCode.INTERNAL);
         }
         Optional<List<ManifestLine>> written = existingPart(files, shard);
         if (written.isPresent()) {
-            // a redelivery after the part was written: report it again as it was
-            LOG.infof("shard %d/%d: part already written, reporting it again", shard.index() + 1, shard.count());
-            List<ManifestLine> lines = written.get();
-            return new Result(note(shard, ShardDone.DONE, lines.size(), count(lines, ManifestLine.OK),
-                    count(lines, ManifestLine.EXISTS), count(lines, ManifestLine.FAILED), 0, null), false);
+            // a redelivery after the part was written: its outcome (note, item-failed events) is published now
+            LOG.infof("shard %d/%d: part already written, reporting it", shard.index() + 1, shard.count());
+            return note(shard, ShardDone.DONE, written.get(), 0, null, null);
+        }
+        S3Uri marker = files.attemptUri(d.source());
+        int deaths = attempts.begin(marker, d.source());
+        d.whenDone(() -> attempts.end(marker));
+        if (attempts.poison(deaths)) {
+            metrics.shard("poison");
+            return note(shard, ShardDone.FAILED, List.of(), 0, AttemptMarkers.poisonReason("shard " + shard.index()
+                    + " of " + shard.count(), deaths, attempts.read(marker).orElse(null)), FailureCode.POISON);
         }
         ModelCache.Loaded model;
         try {
             model = models.get(job.model());
         } catch (ModelCache.ModelException e) {
             metrics.shard("failed");
-            return new Result(note(shard, ShardDone.FAILED, 0, 0, 0, 0, 0, e.getMessage()), false);
+            return note(shard, ShardDone.FAILED, List.of(), 0, e.getMessage(), FailureCode.MODEL);
         }
         S3Uri base = base(shard);
         S3Uri output = files.output();
@@ -100,40 +123,56 @@ final class ShardProcessor {
         }
         TranslateJob.Options o = job.options() == null ? TranslateJob.Options.defaults() : job.options();
         long seed = o.seed() == null ? 0 : o.seed();
-        Translator translator = new Translator(model.generator(), model.info(), new InferenceSettings(
-                o.renderSize() == null ? 0 : o.renderSize(), Boolean.TRUE.equals(o.evalMode()), cfg.infer().batch(),
-                seed));
-        DecodeLimits limits = o.maxPixels() == null ? DecodeLimits.defaults()
-                : DecodeLimits.defaults().withMaxPixels(o.maxPixels());
-        OutputPolicy policy = new OutputPolicy(o.outputFormat() == null ? "png" : o.outputFormat().wire(),
-                o.jpegQuality() == null ? 0.92f : o.jpegQuality() / 100f, Boolean.TRUE.equals(o.sixteenBit()));
-        TranslatePipeline pipeline = new TranslatePipeline(translator, new ImageDecoder(limits), policy,
+        Translator translator;
+        try {
+            translator = new Translator(model.generator(), model.info(), new InferenceSettings(
+                    o.renderSize() == null ? 0 : o.renderSize(), Boolean.TRUE.equals(o.evalMode()),
+                    cfg.infer().batch(), seed));
+        } catch (IllegalArgumentException e) {
+            metrics.shard("failed");
+            return note(shard, ShardDone.FAILED, List.of(), 0, e.getMessage(), FailureCode.REFUSED);
+        }
+        DecodeLimits decodeLimits = DecodeLimits.defaults().withMaxPixels(limits.pixelsFor(o));
+        OutputPolicy policy = policy(o);
+        TranslatePipeline pipeline = new TranslatePipeline(translator, new ImageDecoder(decodeLimits), policy,
                 Provenance.colorized(job.model(), model.ref().etag()), cfg.infer().cpuThreads());
-        TranslatePipeline.Sink sink = S3Io.sink(store, output);
-        ContactSheet thumbs = new ContactSheet(sink);
-        BooleanSupplier cancelled = () -> stopping.getAsBoolean() || cancels.isCancelled(jobId);
+        S3Io.Writer writer = new S3Io.Writer(jobId, model.ref().etag(), optionsDigest(job));
+        TranslatePipeline.Sink sink = S3Io.sink(store, output, writer);
+        ContactSheet thumbs = new ContactSheet(S3Io.sink(store, output, null));
+        BooleanSupplier cancelled = () -> stop.getAsBoolean() || cancels.isCancelled(jobId);
         long t0 = System.nanoTime();
-        List<ItemResult> results = pipeline.run(keys, S3Io.source(store, base), sink, new TranslatePipeline.Listener() {
-            @Override
-            public void result(ItemResult r) {
-                metrics.item(r.status());
-            }
+        List<ItemResult> results;
+        try {
+            results = pipeline.run(keys, S3Io.source(store, base, limits.maxObjectBytes()), sink,
+                    new TranslatePipeline.Listener() {
+                        @Override
+                        public void result(ItemResult r) {
+                            metrics.item(r.status());
+                        }
 
-            @Override
-            public void output(String in, String outKey, FloatImage input, FloatImage result) {
-                thumbs.output(in, outKey, input, result);
+                        @Override
+                        public void output(String in, String outKey, FloatImage input, FloatImage result) {
+                            thumbs.output(in, outKey, input, result);
+                        }
+                    }, cancelled, model.manager());
+        } catch (TranslatePipeline.Abort e) {
+            if (stop.getAsBoolean()) {
+                return Outcome.leave("stopping during an outage");
             }
-        }, cancelled, model.manager());
+            metrics.shard("failed");
+            return note(shard, ShardDone.FAILED, List.of(), 0, "shard " + shard.index() + " stopped: "
+                    + e.getMessage(), FailureCode.OUTAGE);
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (results.size() < keys.size()) {
-            if (stopping.getAsBoolean()) {
-                LOG.infof("shard %d/%d: stopping after %d of %d items; left for redelivery", shard.index() + 1,
-                        shard.count(), results.size(), keys.size());
-                return new Result(null, true);
+            if (stop.getAsBoolean()) {
+                LOG.infof("shard %d/%d: stopped after %d of %d items (stopping, or the partition moved); left for "
+                        + "its next owner", shard.index() + 1, shard.count(), results.size(), keys.size());
+                return Outcome.leave("stopped at an item boundary");
             }
             metrics.shard("cancelled");
-            return new Result(note(shard, ShardDone.CANCELLED, results.size(), 0, 0, 0, seconds,
-                    cancels.reason(jobId)), false);
+            return note(shard, ShardDone.CANCELLED, List.of(), seconds, cancels.reason(jobId).orElse("cancelled"),
+                    null);
         }
         results.sort(Comparator.comparing(ItemResult::input));
         List<ManifestLine> lines = new ArrayList<>();
@@ -143,12 +182,6 @@ final class ShardProcessor {
                             : output.child(r.output()).toString(),
                     r.status().name().toLowerCase(java.util.Locale.ROOT), r.reason(), r.error(), r.width(),
                     r.height(), job.model(), model.ref().etag(), CodeVersion.get(), seed, cfg.instanceId()));
-        }
-        for (ManifestLine l : lines) {
-            if (ManifestLine.FAILED.equals(l.status())) {
-                out.event(JobEvent.builder(jobId, EventType.ITEM_FAILED).shard(shard.index()).key(l.input())
-                        .reason(l.reason()).message(l.error()).build());
-            }
         }
         StringBuilder part = new StringBuilder();
         for (ManifestLine l : lines) {
@@ -161,8 +194,7 @@ final class ShardProcessor {
         LOG.infof("shard %d/%d: %d items in %.1f s (%d written, %d existed, %d failed)", shard.index() + 1,
                 shard.count(), lines.size(), seconds, ok, count(lines, ManifestLine.EXISTS),
                 count(lines, ManifestLine.FAILED));
-        return new Result(note(shard, ShardDone.DONE, lines.size(), ok, count(lines, ManifestLine.EXISTS),
-                count(lines, ManifestLine.FAILED), seconds, null), false);
+        return note(shard, ShardDone.DONE, lines, seconds, null, null);
     }
 
     /** The part of an earlier delivery, if it covers exactly this shard's inputs for this job. */
@@ -175,7 +207,7 @@ final class ShardProcessor {
         Set<String> inputs = new HashSet<>();
         for (ManifestLine l : lines) {
             if (!shard.jobId().equals(l.jobId())) {
-                return Optional.empty(); // left by another job on the same output prefix
+                return Optional.empty();
             }
             inputs.add(l.input());
         }
@@ -194,20 +226,49 @@ final class ShardProcessor {
 
     /** The prefix output keys are relative to: the job's input prefix as fanned out by {@link JobIntake}. */
     static S3Uri base(Shard shard) {
-        if (shard.job().input() == null) {
-            throw new IllegalArgumentException("shard " + shard.index() + " of " + shard.jobId()
-                    + " has no base prefix (job.input); it was not fanned out by worker-infer");
-        }
         return S3Uri.parse(shard.job().input()).asPrefix();
+    }
+
+    /** What, besides the model, decides an output's pixels: equal digests mean equal outputs. */
+    static String optionsDigest(TranslateJob job) {
+        TranslateJob.Options o = job.options() == null ? TranslateJob.Options.defaults() : job.options();
+        String s = job.modeOrDefault().wire() + "|" + Json.write(new TranslateJob.Options(o.evalMode(), o.renderSize(),
+                o.outputFormat(), o.jpegQuality(), o.sixteenBit(), null, null, o.seed()));
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long count(List<ManifestLine> lines, String status) {
         return lines.stream().filter(l -> status.equals(l.status())).count();
     }
 
-    private ShardDone note(Shard s, String status, int items, long ok, long exists, long failed, double seconds,
-            String error) {
-        return ShardDone.of(s.job(), s.index(), s.count(), status, items, ok, exists, failed, seconds, error,
-                cfg.instanceId());
+    /** The shard's outcome: its item-failed events, then the note for the finalizer. */
+    private Outcome note(Shard s, String status, List<ManifestLine> lines, double seconds, String error,
+            FailureCode code) {
+        Outcome.Builder b = new Outcome.Builder();
+        for (ManifestLine l : lines) {
+            if (ManifestLine.FAILED.equals(l.status())) {
+                b.add(cfg.topics().events(), s.jobId(), Json.write(JobEvent.builder(s.jobId(), EventType.ITEM_FAILED)
+                        .shard(s.index()).key(l.input()).reason(l.reason()).message(l.error()).build()));
+            }
+        }
+        ShardDone note = ShardDone.of(s.job(), s.index(), s.count(), status, lines.size(),
+                count(lines, ManifestLine.OK), count(lines, ManifestLine.EXISTS), count(lines, ManifestLine.FAILED),
+                seconds, error, cfg.instanceId(), code);
+        b.add(cfg.topics().translateDone(), s.jobId(), Json.write(note));
+        return b.build("shard " + s.index() + " " + status + (error == null ? "" : ": " + error));
+    }
+
+    /** A shard that could not be handled at all: a failed note, so that its job still ends. */
+    Outcome failedNote(Shard s, String error, FailureCode code) {
+        return note(s, ShardDone.FAILED, List.of(), 0, error, code);
+    }
+
+    static boolean transientStore(Throwable t) {
+        return t instanceof StoreException se && se.kind() == StoreException.Kind.TRANSIENT;
     }
 }

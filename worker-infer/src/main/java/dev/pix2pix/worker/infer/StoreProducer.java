@@ -1,29 +1,86 @@
 package dev.pix2pix.worker.infer;
 
+import dev.pix2pix.delivery.Limits;
 import dev.pix2pix.store.ObjectStore;
 import dev.pix2pix.store.StoreConfig;
+import dev.pix2pix.worker.AttemptMarkers;
+import dev.pix2pix.worker.CancelRegistry;
+import dev.pix2pix.worker.DeadLetters;
+import dev.pix2pix.worker.OutageMonitor;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
-/** The object store from pix2pix.s3.* (credentials only from configuration or the environment). */
+/**
+ * The worker's shared runtime objects from configuration: the object store (credentials only from
+ * configuration or the environment; transient failures waited out for pix2pix.outage.max-wait), the
+ * outage monitor behind readiness, limits, cancels, attempt markers, dead letters.
+ */
 @ApplicationScoped
 public class StoreProducer {
     static StoreConfig storeConfig(InferConfig cfg) {
         InferConfig.S3 s3 = cfg.s3();
         return new StoreConfig(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region().orElse(null),
-                s3.allowedBuckets().orElse(Set.of()), StoreConfig.Retry.DEFAULT);
+                s3.allowedBuckets().orElse(Set.of()), StoreConfig.Retry.waitingOut(cfg.outage().toPolicy()));
+    }
+
+    @Produces
+    @Singleton
+    OutageMonitor outages() {
+        return new OutageMonitor();
     }
 
     @Produces
     @Singleton // ObjectStore is final: no client proxy
-    ObjectStore store(InferConfig cfg) {
-        return new ObjectStore(storeConfig(cfg));
+    ObjectStore store(InferConfig cfg, OutageMonitor outages) {
+        return new ObjectStore(storeConfig(cfg), outages);
     }
 
     void close(@Disposes ObjectStore store) {
         store.close();
+    }
+
+    @Produces
+    @Singleton
+    Limits limits(InferConfig cfg) {
+        return cfg.limits().toLimits();
+    }
+
+    @Produces
+    @Singleton
+    CancelRegistry cancels(InferConfig cfg) {
+        return new CancelRegistry(cfg.delivery().cancelMemory());
+    }
+
+    @Produces
+    @Singleton
+    AttemptMarkers attempts(ObjectStore store, InferConfig cfg) {
+        return new AttemptMarkers(store, cfg.instanceId(), cfg.delivery().maxDeliveries());
+    }
+
+    @Produces
+    @Singleton
+    DeadLetters deadLetters(InferConfig cfg) {
+        return new DeadLetters(cfg.topics().dlq(), cfg.instanceId());
+    }
+
+    /** Connection settings (bootstrap servers, security) for the transactional producers. */
+    @Produces
+    @Singleton
+    @Identifier("pix2pix-producer")
+    Map<String, Object> producerConfig(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        Map<String, Object> c = new HashMap<>();
+        kafka.forEach((k, v) -> {
+            if (ProducerConfig.configNames().contains(k)) {
+                c.put(k, v);
+            }
+        });
+        return c;
     }
 }

@@ -27,7 +27,9 @@ final class EventLog implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000),
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000,
+                // what clients see: only committed transactions (the workers publish outcomes in transactions)
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new StringDeserializer());
         consumer.subscribe(List.of(topic));
         thread = new Thread(() -> {

@@ -20,11 +20,11 @@ class InputPlannerTest {
     @Test
     void prefixJobSkipsUnderscoreFoldersHiddenFilesAndTheOutputPrefix() throws Exception {
         TranslateJob job = TranslateJob.ofPrefix("j", "s3://mdl/model/", "s3://bkt/in", "s3://bkt/in/out/", null, null);
-        InputPlanner.Plan p = InputPlanner.plan(job, prefix -> {
+        InputPlanner.Plan p = InputPlanner.plan(job, (prefix, max) -> {
             assertEquals(S3Uri.parse("s3://bkt/in/"), prefix); // the folder, not every key starting with "in"
             return objects("bkt", "in/z.png", "in/a/b.jpg", "in/_contact/t.jpg", "in/.DS_Store", "in/out/a/b.png",
                     "in/x/_old/y.png");
-        });
+        }, 100);
         assertEquals(S3Uri.parse("s3://bkt/in/"), p.base());
         assertEquals(List.of("a/b.jpg", "z.png"), p.keys());
     }
@@ -33,7 +33,7 @@ class InputPlannerTest {
     void emptyPrefixIsRefusedNamingIt() {
         TranslateJob job = TranslateJob.ofPrefix("j", "s3://mdl/model/", "s3://bkt/in/", "s3://bkt/out/", null, null);
         InputPlanner.Refused e = assertThrows(InputPlanner.Refused.class,
-                () -> InputPlanner.plan(job, prefix -> List.of()));
+                () -> InputPlanner.plan(job, (prefix, max) -> List.of(), 100));
         assertTrue(e.getMessage().contains("s3://bkt/in/"), e.getMessage());
     }
 
@@ -42,9 +42,9 @@ class InputPlannerTest {
         TranslateJob job = TranslateJob.ofObjects("j", "s3://mdl/model/",
                 List.of("s3://bkt/archive/box2/p.tif", "s3://bkt/archive/box1/q.png", "s3://bkt/archive/box1/q.png"),
                 "s3://bkt/out/", null, null);
-        InputPlanner.Plan p = InputPlanner.plan(job, prefix -> {
+        InputPlanner.Plan p = InputPlanner.plan(job, (prefix, max) -> {
             throw new AssertionError("no listing for explicit inputs");
-        });
+        }, 100);
         assertEquals(S3Uri.parse("s3://bkt/archive/"), p.base());
         assertEquals(List.of("box1/q.png", "box2/p.tif"), p.keys());
     }
@@ -53,7 +53,16 @@ class InputPlannerTest {
     void explicitInputsInSeveralBucketsAreRefused() {
         TranslateJob job = TranslateJob.ofObjects("j", "s3://mdl/model/", List.of("s3://bk1/x.png", "s3://bk2/y.png"),
                 "s3://bkt/out/", null, null);
-        assertThrows(InputPlanner.Refused.class, () -> InputPlanner.plan(job, prefix -> List.of()));
+        assertThrows(InputPlanner.Refused.class, () -> InputPlanner.plan(job, (prefix, max) -> List.of(), 100));
+    }
+
+    @Test
+    void aPrefixWithTooManyInputsIsRefusedAsOverTheLimit() {
+        TranslateJob job = TranslateJob.ofPrefix("j", "s3://mdl/model/", "s3://bkt/in/", "s3://bkt/out/", null, null);
+        InputPlanner.Refused e = assertThrows(InputPlanner.Refused.class, () -> InputPlanner.plan(job,
+                (prefix, max) -> objects("bkt", "in/1.png", "in/2.png", "in/3.png"), 2));
+        assertEquals(dev.pix2pix.msg.FailureCode.LIMIT, e.code());
+        assertTrue(e.getMessage().contains("more than 2 inputs"), e.getMessage());
     }
 
     @Test
@@ -86,15 +95,15 @@ class InputPlannerTest {
     void partIndexParsesPartNames() {
         assertEquals(12, JobFiles.partIndex("out/_manifest/parts/shard-00012.jsonl"));
         assertEquals(-1, JobFiles.partIndex("out/_manifest/parts/shard-00012.jsonl.tmp"));
-        JobFiles.Plan plan = new JobFiles.Plan("j", 5, 3, 2, "2026-01-01T00:00:00Z", true);
+        JobFiles.Plan plan = new JobFiles.Plan("j", 5, 3, 2, "2026-01-01T00:00:00Z", "t-0@1");
         assertEquals(List.of(2, 2, 1), List.of(plan.itemsOfShard(0), plan.itemsOfShard(1), plan.itemsOfShard(2)));
     }
 
     @Test
     void jobIdOfAnInvalidMessageOnlyWhenUsable() {
-        assertEquals("abc-1", JobIntake.readableJobId("{\"jobId\":\"abc-1\"}").orElseThrow());
-        assertTrue(JobIntake.readableJobId("{not json").isEmpty());
-        assertTrue(JobIntake.readableJobId("{\"jobId\":\"has space\"}").isEmpty());
-        assertTrue(JobIntake.readableJobId("{\"jobId\":5}").isEmpty());
+        assertEquals("abc-1", dev.pix2pix.msg.JobValidator.readableJobId("{\"jobId\":\"abc-1\"}").orElseThrow());
+        assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{not json").isEmpty());
+        assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{\"jobId\":\"has space\"}").isEmpty());
+        assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{\"jobId\":5}").isEmpty());
     }
 }

@@ -149,11 +149,16 @@ final class ItEnv implements AutoCloseable {
         store.put(S3Uri.parse(uri(key)), bytes, null);
     }
 
+    /** The key of a job's manifest relative to its output prefix. */
+    static String manifest(String jobId) {
+        return "_manifest/" + jobId + "/manifest.jsonl";
+    }
+
     /** Output object keys below a prefix, excluding the book-keeping folders (_manifest, _contact). */
     List<String> outputKeys(String outPrefix) {
         S3Uri p = S3Uri.parse(uri(outPrefix)).asPrefix();
         return store.list(p).stream().map(o -> o.uri().relativeTo(p))
-                .filter(k -> !k.startsWith("_") && !k.equals("manifest.jsonl")).sorted().toList();
+                .filter(k -> !k.startsWith("_")).sorted().toList();
     }
 
     /** A generator written by the real torch.save: the committed parity fixture of common's TorchParityTest. */

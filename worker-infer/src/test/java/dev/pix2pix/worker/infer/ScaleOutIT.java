@@ -52,7 +52,7 @@ class ScaleOutIT {
                 assertEquals(Map.of("inputs", 16L, "outputs", 16L, "failed", 0L, "skippedExisting", 0L), end.counts());
                 assertEquals(expected, env.outputKeys("out/"));
 
-                List<ManifestLine> lines = manifest(env, "out/");
+                List<ManifestLine> lines = manifest(env, "out/", jobId);
                 assertEquals(16, lines.size());
                 assertEquals(16, lines.stream().map(ManifestLine::input).distinct().count());
                 assertTrue(lines.stream().allMatch(l -> ManifestLine.OK.equals(l.status())), lines::toString);
@@ -110,7 +110,7 @@ class ScaleOutIT {
                 assertEquals(0L, end.counts().get("failed"));
                 assertEquals(expected.stream().sorted().toList(), env.outputKeys("out/"));
 
-                List<ManifestLine> lines = manifest(env, "out/");
+                List<ManifestLine> lines = manifest(env, "out/", jobId);
                 assertEquals(24, lines.size());
                 assertEquals(24, lines.stream().map(ManifestLine::input).distinct().count());
                 assertTrue(lines.stream().anyMatch(l -> l.worker().equals(second.name())),
@@ -123,8 +123,8 @@ class ScaleOutIT {
         }
     }
 
-    private static List<ManifestLine> manifest(ItEnv env, String out) {
-        String text = new String(env.store.get(S3Uri.parse(env.uri(out + "manifest.jsonl"))), StandardCharsets.UTF_8);
+    private static List<ManifestLine> manifest(ItEnv env, String out, String jobId) {
+        String text = new String(env.store.get(S3Uri.parse(env.uri(out + ItEnv.manifest(jobId)))), StandardCharsets.UTF_8);
         return text.lines().map(l -> Json.read(l, ManifestLine.class)).toList();
     }
 

@@ -10,6 +10,7 @@ import dev.pix2pix.msg.Json;
 import dev.pix2pix.msg.Topics;
 import dev.pix2pix.msg.TranslateJob;
 import dev.pix2pix.store.S3Uri;
+import dev.pix2pix.worker.DeadLetters;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -126,8 +127,8 @@ class TranslateJobIT {
             assertEquals(e.getValue()[1], img.getHeight(), key);
         }
 
-        // manifest.jsonl at the output root: every input exactly once, with status and provenance
-        String manifest = new String(env.store.get(S3Uri.parse(env.uri(out + "manifest.jsonl"))), StandardCharsets.UTF_8);
+        // the job's manifest (under _manifest/<jobId>/): every input exactly once, with status and provenance
+        String manifest = new String(env.store.get(S3Uri.parse(env.uri(out + ItEnv.manifest(jobId)))), StandardCharsets.UTF_8);
         List<ManifestLine> lines = manifest.lines().map(l -> Json.read(l, ManifestLine.class)).toList();
         assertEquals(n + 1, lines.size());
         Set<String> seen = new HashSet<>();
@@ -148,7 +149,7 @@ class TranslateJobIT {
         }
 
         // contact sheet: index with before/after thumbnails linking the outputs, failure listed
-        String index = new String(env.store.get(S3Uri.parse(env.uri(out + "_contact/index.html"))),
+        String index = new String(env.store.get(S3Uri.parse(env.uri(out + "_contact/" + jobId + ".html"))),
                 StandardCharsets.UTF_8);
         assertTrue(index.contains("broken.png"), index);
         assertTrue(index.contains("href=\"../sub/c.png\""), index);
@@ -227,7 +228,7 @@ class TranslateJobIT {
                     c.key() + ": differs from the in-process result by " + c.maxDiffFromInProcess());
             assertTrue(c.maxDiffFromInput() > 0.05, c.key() + ": output is (nearly) the input");
         }
-        String manifest = new String(env.store.get(S3Uri.parse(env.uri("pthjob/out/manifest.jsonl"))),
+        String manifest = new String(env.store.get(S3Uri.parse(env.uri("pthjob/out/" + ItEnv.manifest(jobId)))),
                 StandardCharsets.UTF_8);
         for (String line : manifest.lines().toList()) {
             ManifestLine l = Json.read(line, ManifestLine.class);
@@ -270,7 +271,7 @@ class TranslateJobIT {
         assertEquals(EventType.CANCELLED, end.type(), end::toString);
         assertEquals("operator said so", end.reason());
         assertTrue(env.outputKeys("cancel/out/").size() < 20, "cancel came too late to stop anything");
-        assertTrue(!env.store.exists(S3Uri.parse(env.uri("cancel/out/manifest.jsonl"))));
+        assertTrue(!env.store.exists(S3Uri.parse(env.uri("cancel/out/" + ItEnv.manifest(jobId)))));
 
         // the worker goes on with other jobs, and the cancelled job stays cancelled, once
         String next = "after-cancel";
