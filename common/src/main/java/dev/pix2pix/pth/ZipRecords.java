@@ -32,8 +32,19 @@ final class ZipRecords {
 
     private final ByteBuffer buf;
     private final Map<String, Entry> entries;
+    /**
+     * Bytes that deflated entries may still inflate to, all together: a small file cannot claim
+     * gigabytes of memory (torch.save stores entries uncompressed, so real checkpoints use none).
+     */
+    private long inflateBudget;
+
+    /** The inflate budget of an archive of {@code fileBytes}: twice its size, at least 64 MiB. */
+    static long inflateBudget(long fileBytes) {
+        return Math.max(64L << 20, 2 * fileBytes);
+    }
 
     private ZipRecords(ByteBuffer buf, Map<String, Entry> entries) {
+        this.inflateBudget = inflateBudget(buf.limit());
         this.buf = buf;
         this.entries = entries;
     }
@@ -178,6 +189,11 @@ final class ZipRecords {
                 throw new PthFormatException("zip entry '" + name + "' declares an implausible "
                         + en.size() + " bytes for " + en.compressedSize() + " deflated bytes");
             }
+            if (en.size() > inflateBudget) {
+                throw new PthFormatException("zip entry '" + name + "' would inflate to " + en.size() + " bytes, more "
+                        + "than the " + inflateBudget + " bytes left for a " + buf.limit() + "-byte file");
+            }
+            inflateBudget -= en.size();
             byte[] dst = new byte[(int) en.size()];
             Inflater inf = new Inflater(true);
             try {

@@ -58,8 +58,9 @@ public final class ObjectStore implements AutoCloseable {
         // Short connect timeout so that an unreachable endpoint turns into retries quickly.
         this.http = new OkHttpClient.Builder()
                 .connectTimeout(5, TimeUnit.SECONDS)
-                .readTimeout(60, TimeUnit.SECONDS)
-                .writeTimeout(60, TimeUnit.SECONDS)
+                // silence between bytes, not a whole transfer: a hung server is noticed (and retried) soon
+                .readTimeout(20, TimeUnit.SECONDS)
+                .writeTimeout(20, TimeUnit.SECONDS)
                 .retryOnConnectionFailure(false) // our retry loop decides, with backoff
                 .build();
         this.client = MinioClient.builder()

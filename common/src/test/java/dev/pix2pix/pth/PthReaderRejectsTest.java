@@ -267,4 +267,23 @@ class PthReaderRejectsTest {
         assertArrayEquals(new float[] {1, 3, 2, 4}, sd.require("b").toFloatArray()); // a.t()
         assertEquals(2, sd.size());
     }
+
+    /** A few hundred KB that would inflate to 80 MB: refused before the memory is taken. */
+    @Test
+    void aSmallFileCannotInflateToGigabytes() throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            zip.setLevel(9);
+            zip.putNextEntry(new java.util.zip.ZipEntry("archive/data.pkl"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 80; i++) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        byte[] file = out.toByteArray();
+        assertTrue(file.length < 1 << 20, "compressed to " + file.length);
+        PthFormatException e = assertThrows(PthFormatException.class, () -> PthReader.read(file));
+        assertTrue(e.getMessage().contains("would inflate to 83886080 bytes"), e.getMessage());
+    }
 }

@@ -44,18 +44,23 @@ public final class TxPublisher implements AutoCloseable {
 
     private final Map<String, Object> config;
     private final String transactionalId;
+    /** Where a fault test can end the process with the records sent and nothing committed. */
+    private final String failpoint;
     private final OutageMonitor outages;
     private final OutagePolicy backoff;
     private KafkaProducer<String, String> producer;
 
     /**
      * @param clientConfig    connection settings (bootstrap servers, security); producer keys are set here
+     * @param channel         the consuming channel, e.g. translate-shards (names the failpoint
+     *                        {@code <channel>.before-commit})
      * @param transactionalId unique per process and consuming channel
      */
-    public TxPublisher(Map<String, ?> clientConfig, String transactionalId, OutageMonitor outages,
+    public TxPublisher(Map<String, ?> clientConfig, String channel, String transactionalId, OutageMonitor outages,
             OutagePolicy backoff) {
         this.config = new HashMap<>(clientConfig);
         this.transactionalId = transactionalId;
+        this.failpoint = channel + ".before-commit";
         this.outages = outages;
         this.backoff = backoff;
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -90,6 +95,7 @@ public final class TxPublisher implements AutoCloseable {
                 for (Outcome.Out o : records) {
                     sent.add(p.send(record(o)));
                 }
+                dev.pix2pix.delivery.Failpoint.hit(failpoint);
                 if (consumed != null) {
                     ConsumerGroupMetadata gm = group.get();
                     if (gm == null) {

@@ -17,6 +17,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -177,24 +178,71 @@ public final class JobClient {
          */
         public java.util.Optional<JobEvent> follow(String jobId, Consumer<JobEvent> onEvent, Duration timeout,
                                                    BooleanSupplier stop) {
+            return follow(jobId, onEvent, timeout, stop, System.err::println);
+        }
+
+        /**
+         * As {@link #follow(String, Consumer, Duration, BooleanSupplier)}; while the broker does not
+         * answer (stopped, hung, restarting) it keeps trying and says so once on {@code notice}, and
+         * once more when the broker is back: a job is followed through an outage up to the timeout.
+         */
+        java.util.Optional<JobEvent> follow(String jobId, Consumer<JobEvent> onEvent, Duration timeout,
+                                            BooleanSupplier stop, Consumer<String> notice) {
             long deadline = timeout == null ? Long.MAX_VALUE : System.currentTimeMillis() + timeout.toMillis();
+            long away = 0; // when the broker stopped answering (0 = it answers)
+            long lastHeard = System.currentTimeMillis();
+            long lastProbe = 0;
             while (System.currentTimeMillis() < deadline && !stop.getAsBoolean()) {
-                if (partitions.isEmpty() && !assign()) {
-                    sleep(500); // the topic does not exist yet: nobody has published an event
-                    continue;
-                }
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    JobEvent e = parse(r);
-                    if (e == null || !jobId.equals(e.jobId())) {
+                try {
+                    if (partitions.isEmpty() && !assign()) {
+                        sleep(500); // the topic does not exist yet: nobody has published an event
                         continue;
                     }
-                    onEvent.accept(e);
-                    if (isEnd(e)) {
-                        return java.util.Optional.of(e);
+                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                    long now = System.currentTimeMillis();
+                    if (records.isEmpty() && (away != 0 ? now - lastProbe > 2_000 : now - lastHeard > 10_000)
+                            && now - lastProbe > 2_000) {
+                        // quiet: is the broker there? (a hung broker looks like a quiet one to poll)
+                        lastProbe = now;
+                        consumer.endOffsets(partitions, Duration.ofSeconds(5)); // throws when it does not answer
+                        lastHeard = System.currentTimeMillis();
+                    } else if (!records.isEmpty()) {
+                        lastHeard = now;
                     }
+                    if (away != 0 && lastHeard >= away) {
+                        notice.accept("Kafka at " + bootstrapServers + " answers again after "
+                                + (lastHeard - away) / 1000 + " s; following " + jobId);
+                        away = 0;
+                    }
+                    for (ConsumerRecord<String, String> r : records) {
+                        JobEvent e = parse(r);
+                        if (e == null || !jobId.equals(e.jobId())) {
+                            continue;
+                        }
+                        onEvent.accept(e);
+                        if (isEnd(e)) {
+                            return java.util.Optional.of(e);
+                        }
+                    }
+                } catch (org.apache.kafka.common.errors.InterruptException e) {
+                    Thread.currentThread().interrupt();
+                    return java.util.Optional.empty();
+                } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+                    // no answer while assigning or polling: the job goes on without us; so do we
+                    if (away == 0) {
+                        away = Math.max(lastHeard + 1, System.currentTimeMillis() - BROKER_TIMEOUT_MS);
+                        notice.accept(awayNotice(jobId, deadline));
+                    }
+                    lastProbe = System.currentTimeMillis();
+                    sleep(1000);
                 }
             }
             return java.util.Optional.empty();
+        }
+
+        private String awayNotice(String jobId, long deadline) {
+            return "Kafka at " + bootstrapServers + " does not answer; the job goes on, and so does following "
+                    + jobId + (deadline == Long.MAX_VALUE ? "" : " (until --timeout)") + "; Ctrl-C stops following";
         }
 
         private JobEvent parse(ConsumerRecord<String, String> r) {

@@ -113,6 +113,14 @@ final class SubmitCommand implements Callable<Integer> {
                 v.violations().forEach(x -> System.err.println("  " + x));
                 return 2;
             }
+            if (!train) {
+                List<String> problems = SubmitCommand.preflight(connection, (TranslateJob) v.value());
+                if (!problems.isEmpty()) {
+                    System.err.println("pix2pix submit: the workers would refuse this TranslateJob, nothing was published:");
+                    problems.forEach(x -> System.err.println("  " + x));
+                    return 2;
+                }
+            }
             String jobId = train ? ((TrainJob) v.value()).jobId() : ((TranslateJob) v.value()).jobId();
             Topics topics = connection.topics();
             JobClient client = new JobClient(connection.bootstrapServers());
@@ -130,6 +138,24 @@ final class SubmitCommand implements Callable<Integer> {
                 }
                 return Follow.toEnd(reader, jobId, json, timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds));
             }
+        }
+    }
+
+    /** The preflight checks, when S3 is configured for this command (else the worker checks alone). */
+    private static List<String> preflight(Connection connection, TranslateJob job) {
+        dev.pix2pix.store.StoreConfig sc;
+        try {
+            sc = connection.store().withRetry(new dev.pix2pix.store.StoreConfig.Retry(2, Duration.ofMillis(200),
+                    Duration.ofMillis(500)));
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        try (dev.pix2pix.store.ObjectStore store = new dev.pix2pix.store.ObjectStore(sc)) {
+            return Preflight.problems(job, store);
+        } catch (RuntimeException e) {
+            System.err.println("note: could not check the job against S3 before publishing (" + e.getMessage()
+                    + "); the worker will");
+            return List.of();
         }
     }
 

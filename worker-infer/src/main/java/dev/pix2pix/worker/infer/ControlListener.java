@@ -25,8 +25,21 @@ public class ControlListener {
 
     @Inject
     CancelRegistry cancels;
+    @Inject
+    InferConfig cfg;
+    @Inject
+    @io.smallrye.common.annotation.Identifier("default-kafka-broker")
+    java.util.Map<String, Object> kafka;
 
     private final JobValidator validator = new JobValidator();
+
+    /** Before the channels start: the cancels already on the topic are known before any job is taken. */
+    void onStart(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(
+            jakarta.interceptor.Interceptor.Priority.PLATFORM_BEFORE + 1) io.quarkus.runtime.StartupEvent e) {
+        int n = dev.pix2pix.worker.CancelLog.load(kafka, cfg.topics().control(), cancels,
+                java.time.Duration.ofSeconds(60));
+        LOG.infof("%d cancel(s) read from %s", n, cfg.topics().control());
+    }
 
     @Incoming("control")
     public CompletionStage<Void> onControl(Message<String> msg) {

@@ -48,7 +48,14 @@ public final class Health {
                 }
                 String bucket = sc.allowedBuckets().stream().sorted().findFirst().orElseThrow();
                 try (ObjectStore probe = new ObjectStore(sc)) {
-                    probe.exists(new S3Uri(bucket, ".pix2pix-health-probe"));
+                    // a hung server answers nothing: the probe gives up quickly rather than hang the endpoint
+                    java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> probe.exists(new S3Uri(bucket, ".pix2pix-health-probe")))
+                            .get(4, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    return b.down().withData("error", "no answer within 4 s").build();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof Exception ex ? ex : e;
                 }
                 return b.up().withData("bucket", bucket).build();
             } catch (StoreException e) {

@@ -148,6 +148,7 @@ final class ShardProcessor {
                         @Override
                         public void result(ItemResult r) {
                             metrics.item(r.status());
+                            dev.pix2pix.delivery.Failpoint.hit("shard.after-an-item"); // fault tests: mid-shard
                         }
 
                         @Override

@@ -57,9 +57,14 @@ final class ItEnv implements AutoCloseable {
     final EventLog dlq;
 
     ItEnv(String name) {
+        this(name, SharedStack.kafka(), SharedStack.s3());
+    }
+
+    /** On servers of the test's own (a fault test's {@link dev.pix2pix.stack.PrivateStack}). */
+    ItEnv(String name, LocalKafka kafka, LocalS3 s3) {
         this.name = name + "-" + UUID.randomUUID().toString().substring(0, 6);
-        this.kafka = SharedStack.kafka();
-        this.s3 = SharedStack.s3();
+        this.kafka = kafka;
+        this.s3 = s3;
         this.bucket = ("it-" + this.name).toLowerCase();
         this.prefix = "it." + this.name + ".";
         this.store = new ObjectStore(new StoreConfig(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(),

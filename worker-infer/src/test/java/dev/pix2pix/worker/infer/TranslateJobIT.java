@@ -189,7 +189,7 @@ class TranslateJobIT {
         assertEquals(EventType.FAILED, failed.type());
         assertTrue(failed.reason().contains("model"), failed.reason());
 
-        List<ConsumerRecord<String, String>> dead = awaitDeadLetters(2);
+        List<ConsumerRecord<String, String>> dead = awaitDeadLetters("garbage", "schema-bad");
         ConsumerRecord<String, String> garbage = dead.stream().filter(r -> "garbage".equals(r.key())).findFirst()
                 .orElseThrow();
         assertEquals("{this is not json", garbage.value());
@@ -256,6 +256,69 @@ class TranslateJobIT {
         assertTrue(env.outputKeys("refused/out/").isEmpty());
     }
 
+    /**
+     * Jobs that can never succeed end with a failed event at once (the issue asks within 2 minutes of
+     * submission; here the whole test gets less): a render size the network cannot take, an output URI
+     * with an empty path segment (refused by the schema: dead-lettered), inputs whose output names
+     * collide (naming both), a job over the worker's limits.
+     */
+    @Test
+    void jobsThatCanNeverSucceedFailFastWithAReason() throws Exception {
+        env.put("fast/in/a.png", ItEnv.image(20, 30, true, "png", 7));
+        env.put("fast/in/a.jpg", ItEnv.image(20, 30, true, "jpg", 8));
+        env.put("fast/ok/x.png", ItEnv.image(20, 30, true, "png", 9));
+        long t0 = System.nanoTime();
+        env.submit(TranslateJob.ofPrefix("render-100", model, env.uri("fast/ok/"), env.uri("fast/out1/"), null,
+                new TranslateJob.Options(null, 100, null, null, null, null, null, null)), "render-100");
+        env.send(Topics.TRANSLATE_JOBS, "double-slash", "{\"schemaVersion\":\"1.0\",\"jobId\":\"double-slash\","
+                + "\"model\":\"" + model + "\",\"input\":\"" + env.uri("fast/ok/") + "\",\"output\":\"s3://"
+                + env.bucket + "//x/\"}");
+        env.submit(TranslateJob.ofPrefix("collide", model, env.uri("fast/in/"), env.uri("fast/out2/"), null, null),
+                "collide");
+        env.submit(TranslateJob.ofPrefix("too-big", model, env.uri("fast/ok/"), env.uri("fast/out3/"), null,
+                new TranslateJob.Options(null, null, null, null, null, 5_000_000_000L, null, null)), "too-big");
+
+        JobEvent render = env.events.awaitTerminal("render-100", Duration.ofMinutes(2));
+        assertEquals("REFUSED", render.code(), render::toString);
+        assertTrue(render.reason().contains("multiple of 64"), render.reason());
+        JobEvent slash = env.events.awaitTerminal("double-slash", Duration.ofMinutes(2));
+        assertEquals("INVALID", slash.code(), slash::toString);
+        JobEvent collide = env.events.awaitTerminal("collide", Duration.ofMinutes(2));
+        assertEquals("REFUSED", collide.code(), collide::toString);
+        assertTrue(collide.reason().contains("a.jpg and a.png would both be written as a.png"), collide.reason());
+        JobEvent big = env.events.awaitTerminal("too-big", Duration.ofMinutes(2));
+        assertEquals(EventType.FAILED, big.type(), big::toString);
+        assertTrue(big.reason().contains("maxPixels"), big.reason());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 120, "refusals took more than 2 minutes");
+        for (String id : List.of("render-100", "double-slash", "collide", "too-big")) {
+            assertEquals(1, env.events.events(id).stream().filter(e -> e.type().terminal()).count(), id);
+        }
+        assertTrue(env.outputKeys("fast/out2/").isEmpty(), "nothing written for a refused job");
+    }
+
+    /** Two jobs writing to one output prefix: each ends once, with its own book-keeping and contact page. */
+    @Test
+    void twoJobsOnOneOutputPrefixKeepTheirBookKeepingApart() throws Exception {
+        env.put("shared/in1/p.png", ItEnv.image(40, 30, true, "png", 1));
+        env.put("shared/in1/q.png", ItEnv.image(40, 30, true, "png", 2));
+        env.put("shared/in2/r.png", ItEnv.image(40, 30, true, "png", 3));
+        String out = env.uri("shared/out/");
+        env.submit(TranslateJob.ofPrefix("first-of-two", model, env.uri("shared/in1/"), out, null,
+                new TranslateJob.Options(null, null, null, null, null, null, 1, null)), "first-of-two");
+        env.submit(TranslateJob.ofPrefix("second-of-two", model, env.uri("shared/in2/"), out, null,
+                new TranslateJob.Options(null, null, null, null, null, null, 1, null)), "second-of-two");
+        JobEvent a = env.events.awaitTerminal("first-of-two", Duration.ofMinutes(2));
+        JobEvent b = env.events.awaitTerminal("second-of-two", Duration.ofMinutes(2));
+        assertEquals(EventType.COMPLETED, a.type(), a::toString);
+        assertEquals(EventType.COMPLETED, b.type(), b::toString);
+        assertEquals(2L, a.counts().get("outputs"));
+        assertEquals(1L, b.counts().get("outputs"));
+        assertEquals(List.of("p.png", "q.png", "r.png"), env.outputKeys("shared/out/"));
+        assertTrue(env.store.exists(S3Uri.parse(env.uri("shared/out/" + ItEnv.manifest("first-of-two")))));
+        assertTrue(env.store.exists(S3Uri.parse(env.uri("shared/out/" + ItEnv.manifest("second-of-two")))));
+        assertTrue(env.store.exists(S3Uri.parse(env.uri("shared/out/_contact/second-of-two.html"))));
+    }
+
     @Test
     void cancelStopsTheRemainingShardsAndIsReportedOnce() throws Exception {
         for (int i = 0; i < 20; i++) {
@@ -289,13 +352,21 @@ class TranslateJobIT {
         assertTrue(e.reason().contains(mention), () -> jobId + ": " + e.reason());
     }
 
-    private static List<ConsumerRecord<String, String>> awaitDeadLetters(int n) throws InterruptedException {
+    /** The dead letters with these keys, once each (other tests of the class dead-letter other keys). */
+    private static List<ConsumerRecord<String, String>> awaitDeadLetters(String... keys) throws InterruptedException {
+        Set<String> wanted = Set.of(keys);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (env.dlq.records().size() < n && System.nanoTime() < deadline) {
+        List<ConsumerRecord<String, String>> mine = List.of();
+        while (System.nanoTime() < deadline) {
+            mine = env.dlq.records().stream().filter(r -> wanted.contains(r.key())).toList();
+            if (mine.size() >= keys.length) {
+                break;
+            }
             Thread.sleep(200);
         }
-        assertEquals(n, env.dlq.records().size(), () -> "dead letters: " + env.dlq.records());
-        return env.dlq.records();
+        final List<ConsumerRecord<String, String>> found = mine;
+        assertEquals(keys.length, found.size(), () -> "dead letters: " + env.dlq.records());
+        return found;
     }
 
     private static String header(ConsumerRecord<String, String> r, String name) {

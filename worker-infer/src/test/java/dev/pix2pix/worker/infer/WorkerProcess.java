@@ -30,6 +30,15 @@ final class WorkerProcess implements AutoCloseable {
 
     /** Starts a worker with the given -D settings and waits until /q/health/ready is UP. */
     static WorkerProcess start(String name, Map<String, String> props) throws Exception {
+        return start(name, props, List.of(), true);
+    }
+
+    /**
+     * @param jvmArgs  extra JVM options (e.g. a small -Xmx, -XX:+ExitOnOutOfMemoryError)
+     * @param awaitReady false for a worker that is expected to die (a failpoint, out of memory)
+     */
+    static WorkerProcess start(String name, Map<String, String> props, List<String> jvmArgs, boolean awaitReady)
+            throws Exception {
         String jar = System.getProperty("worker.jar", "target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(Path.of(jar))) {
             throw new IllegalStateException(jar + " missing: run mvn package first");
@@ -45,6 +54,7 @@ final class WorkerProcess implements AutoCloseable {
             }
         }
         cmd.add("-Xmx384m");
+        cmd.addAll(jvmArgs); // after the default heap, so a test's -Xmx wins
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dpix2pix.instance-id=" + name);
@@ -57,6 +67,9 @@ final class WorkerProcess implements AutoCloseable {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         WorkerProcess w = new WorkerProcess(name, p, port, log);
+        if (!awaitReady) {
+            return w;
+        }
         try {
             w.awaitReady(Duration.ofSeconds(120));
         } catch (Exception | Error e) {
@@ -114,6 +127,20 @@ final class WorkerProcess implements AutoCloseable {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e + ")";
+        }
+    }
+
+    /** Waits for the process to end by itself; its exit code, or -1 if it still runs. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** /q/health/ready as text, or the error when the worker does not answer. */
+    String readiness() {
+        try {
+            return get("/q/health/ready");
+        } catch (IOException | InterruptedException e) {
+            return e.toString();
         }
     }
 

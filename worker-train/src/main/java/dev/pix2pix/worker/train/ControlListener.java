@@ -3,6 +3,7 @@ package dev.pix2pix.worker.train;
 import dev.pix2pix.msg.CancelJob;
 import dev.pix2pix.msg.JobValidator;
 import dev.pix2pix.msg.Validated;
+import dev.pix2pix.worker.CancelRegistry;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,6 +26,19 @@ public class ControlListener {
 
     @Inject
     CancelRegistry cancels;
+
+    @Inject
+    dev.pix2pix.msg.Topics topics;
+
+    @Inject
+    @io.smallrye.common.annotation.Identifier("default-kafka-broker")
+    java.util.Map<String, Object> kafka;
+
+    /** Before the channels start: the cancels already on the topic are known before any job is taken. */
+    void onStart(@jakarta.enterprise.event.Observes @jakarta.annotation.Priority(2) io.quarkus.runtime.StartupEvent e) {
+        int n = dev.pix2pix.worker.CancelLog.load(kafka, topics.control(), cancels, java.time.Duration.ofSeconds(60));
+        LOG.infof("%d cancel(s) read from %s", n, topics.control());
+    }
 
     @Incoming("control")
     public CompletionStage<Void> onControl(Message<String> msg) {

@@ -27,6 +27,8 @@ import java.util.stream.Stream;
 public final class ModelSync {
     public static final String SUCCESS = "_SUCCESS.json";
     public static final String CANCELLED = "_CANCELLED.json";
+    public static final String FAILED = "_FAILED.json";
+    public static final String OWNER = "_JOB.json";
     public static final String LOSS_LOG = "loss_log.jsonl";
     public static final String METRICS = "metrics.json";
     static final String STATE = "state.json";
@@ -58,6 +60,7 @@ public final class ModelSync {
         for (Path f : files) {
             if (!f.getFileName().toString().equals(STATE)) {
                 store.upload(f, prefix.child(f.getFileName().toString()));
+                dev.pix2pix.delivery.Failpoint.hit("checkpoint.mid-upload"); // fault tests
             }
         }
         store.upload(checkpointDir.resolve(STATE), prefix.child(STATE));
@@ -178,7 +181,33 @@ public final class ModelSync {
         if (!store.exists(u)) {
             return Optional.empty();
         }
-        return Optional.of(Json.read(new String(store.get(u), StandardCharsets.UTF_8), type));
+        try {
+            return Optional.of(Json.read(new String(store.get(u), StandardCharsets.UTF_8), type));
+        } catch (IllegalArgumentException e) {
+            // unreadable (half-written by an old version?): not trusted as anyone's marker
+            return Optional.empty();
+        }
+    }
+
+    /** How the job that used this prefix last ended, if it did: from whichever end marker is there. */
+    public java.util.Optional<Markers.End> end() {
+        Optional<Markers.Success> s = readJson(SUCCESS, Markers.Success.class);
+        if (s.isPresent()) {
+            return Optional.of(new Markers.End(s.get().jobId(), "completed", s.get().completedAt(), s.get().source(),
+                    s.get().event()));
+        }
+        Optional<Markers.Cancelled> c = readJson(CANCELLED, Markers.Cancelled.class);
+        if (c.isPresent()) {
+            return Optional.of(new Markers.End(c.get().jobId(), "cancelled", c.get().cancelledAt(), c.get().source(),
+                    c.get().event()));
+        }
+        return readJson(FAILED, Markers.Failed.class).map(f -> new Markers.End(f.jobId(), "failed", f.failedAt(),
+                f.source(), f.event()));
+    }
+
+    /** Whether S3 holds checkpoints below this prefix (complete or not). */
+    public boolean hasCheckpoints() {
+        return !store.list(output.child(Checkpoints.DIR + "/"), 1).isEmpty();
     }
 
     public void putPng(String name, byte[] png) {

@@ -34,12 +34,21 @@ public class S3ReadinessCheck implements HealthCheck {
                 .or(() -> cfg.s3().allowedBuckets().orElse(List.of()).stream().findFirst())
                 .orElse("pix2pix-health-probe");
         try {
-            store().stat(new S3Uri(bucket, PROBE_KEY));
+            // a hung server answers nothing: the probe gives up quickly rather than hang the endpoint
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> store().stat(new S3Uri(bucket, PROBE_KEY)))
+                    .get(4, java.util.concurrent.TimeUnit.SECONDS);
             return HealthCheckResponse.named("s3").up().withData("endpoint", storeConfig.endpoint())
                     .withData("bucket", bucket).build();
-        } catch (RuntimeException e) {
+        } catch (java.util.concurrent.TimeoutException e) {
             return HealthCheckResponse.named("s3").down().withData("endpoint", storeConfig.endpoint())
-                    .withData("error", String.valueOf(e.getMessage())).build();
+                    .withData("error", "no answer within 4 s").build();
+        } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+            Throwable t = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            return HealthCheckResponse.named("s3").down().withData("endpoint", storeConfig.endpoint())
+                    .withData("error", String.valueOf(t.getMessage())).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return HealthCheckResponse.named("s3").down().withData("error", "interrupted").build();
         }
     }
 

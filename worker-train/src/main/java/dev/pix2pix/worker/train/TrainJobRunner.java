@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pix2pix.data.PairDataset;
 import dev.pix2pix.io.LocalFiles;
 import dev.pix2pix.model.CodeVersion;
+import dev.pix2pix.delivery.Limits;
 import dev.pix2pix.msg.EventType;
+import dev.pix2pix.msg.FailureCode;
+import dev.pix2pix.msg.Topics;
 import dev.pix2pix.msg.JobEvent;
 import dev.pix2pix.msg.Json;
 import dev.pix2pix.msg.TrainJob;
@@ -17,6 +20,12 @@ import dev.pix2pix.train.RunState;
 import dev.pix2pix.train.TrainListener;
 import dev.pix2pix.train.TrainOptions;
 import dev.pix2pix.train.Trainer;
+import dev.pix2pix.worker.AttemptMarkers;
+import dev.pix2pix.worker.CancelRegistry;
+import dev.pix2pix.worker.DeadLetters;
+import dev.pix2pix.worker.MessageRunner;
+import dev.pix2pix.worker.Outcome;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -41,9 +50,6 @@ import org.jboss.logging.Logger;
 public class TrainJobRunner {
     private static final Logger LOG = Logger.getLogger(TrainJobRunner.class);
 
-    /** Whether the job's message may be acknowledged (committed) or must be redelivered. */
-    public enum Disposition { ACK, REDELIVER }
-
     @Inject
     ObjectStore store;
 
@@ -62,49 +68,134 @@ public class TrainJobRunner {
     @Inject
     Device device;
 
-    public Disposition run(TrainJob job, BooleanSupplier stopping) {
+    @Inject
+    Topics topics;
+
+    @Inject
+    Limits limits;
+
+    @Inject
+    AttemptMarkers attempts;
+
+    @Inject
+    DeadLetters dlq;
+
+    @Inject
+    @Identifier("pix2pix-instance")
+    String instance;
+
+    /**
+     * The outcome of one validated training job: its terminal event (completed, failed or
+     * cancelled), recorded first in an end marker; or a leave when the worker stops or loses the
+     * job's partition (checkpointed; the next owner resumes it). A job's message that finds the job
+     * already ended publishes nothing, unless it is the very message that ended it (republished).
+     */
+    public Outcome run(TrainJob job, MessageRunner.Delivery d, BooleanSupplier stopping) {
         String id = job.jobId();
+        ModelSync sync = null;
         try {
             // PyTorch's grad mode is per thread and on by default; the engine turns it off only on the
             // thread that loaded it. The trainer's optimizer updates weights in place outside its
             // gradient scopes, which torch refuses while grad mode is on.
             JniUtils.setGradMode(false);
-            ModelSync sync = new ModelSync(store, S3Uri.parse(job.output()));
-            Optional<Markers.Success> success = sync.readJson(ModelSync.SUCCESS, Markers.Success.class);
-            if (success.isPresent()) {
-                return alreadyCompleted(id, success.get());
+            sync = new ModelSync(store, S3Uri.parse(job.output()));
+            Optional<Markers.End> end = sync.end();
+            if (end.isPresent()) {
+                Markers.End e = end.get();
+                if (!id.equals(e.jobId())) {
+                    return refused(id, "output prefix " + sync.output() + " holds the " + e.state() + " model of job "
+                            + e.jobId() + "; choose another output (or delete that one) to train " + id);
+                }
+                if (d.source().equals(e.source()) && e.event() != null) {
+                    return terminal(e.event(), "publishing again the " + e.state() + " event");
+                }
+                metrics.job("duplicate");
+                return Outcome.nothing("job " + id + " already " + e.state() + " at " + e.at() + "; not trained again");
             }
-            Optional<Markers.Cancelled> cancelled = sync.readJson(ModelSync.CANCELLED, Markers.Cancelled.class);
-            if (cancelled.isPresent()) {
-                events.send(JobEvent.builder(id, EventType.CANCELLED).reason(cancelled.get().reason())
-                        .message("cancelled earlier (" + sync.uri(ModelSync.CANCELLED) + "); not restarted").build());
-                return Disposition.ACK;
+            Optional<Markers.Owner> owner = sync.readJson(ModelSync.OWNER, Markers.Owner.class);
+            if (owner.isPresent() && !id.equals(owner.get().jobId())) {
+                return refused(id, "output prefix " + sync.output() + " is being trained into by job "
+                        + owner.get().jobId() + " (since " + owner.get().startedAt() + "); choose another output");
+            }
+            if (owner.isEmpty() && sync.hasCheckpoints()) {
+                return refused(id, "output prefix " + sync.output() + " holds checkpoints of an unknown job; choose "
+                        + "another output (or delete them) to train " + id);
+            }
+            List<String> over = limits.violations(job);
+            if (!over.isEmpty()) {
+                return failed(id, sync, d, FailureCode.LIMIT, Limits.reason(over));
             }
             if (cancels.isCancelled(id)) {
-                return cancelBeforeStart(id, sync);
+                return cancelBeforeStart(id, sync, d);
             }
-            return train(job, sync, stopping);
+            S3Uri marker = sync.uri("_manifest/" + id + "/attempts/"
+                    + d.source().replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+            int deaths = attempts.begin(marker, d.source());
+            d.whenDone(() -> attempts.end(marker));
+            if (attempts.poison(deaths)) {
+                metrics.job("poison");
+                String reason = AttemptMarkers.poisonReason("training this job", deaths, null);
+                Outcome o = failed(id, sync, d, FailureCode.POISON, reason);
+                return o.plus(Outcome.of("dead letter", List.of(dlq.of(d, FailureCode.POISON.name(), reason))));
+            }
+            if (owner.isEmpty()) {
+                sync.putJson(ModelSync.OWNER, new Markers.Owner(id, Instant.now().toString(), instance));
+            }
+            return train(job, sync, d, stopping);
         } catch (Exception e) {
             if (stopping.getAsBoolean()) {
-                LOG.warnf("job %s interrupted by shutdown (%s); left for redelivery", id, e.toString());
+                LOG.warnf("job %s interrupted (stopping or partition revoked: %s); left for redelivery", id,
+                        e.toString());
                 metrics.job("interrupted");
-                return Disposition.REDELIVER;
+                return Outcome.leave("interrupted: " + e);
             }
             String reason = describe(e);
             LOG.errorf(e, "job %s failed: %s", id, reason);
-            metrics.job("failed");
-            events.send(JobEvent.builder(id, EventType.FAILED).reason(reason).build());
-            return Disposition.ACK;
+            FailureCode code = e instanceof StoreException se && se.kind() == StoreException.Kind.TRANSIENT
+                    ? FailureCode.OUTAGE : e instanceof IllegalArgumentException ? FailureCode.REFUSED
+                    : FailureCode.INTERNAL;
+            if (sync == null) {
+                return terminal(JobEvent.builder(id, EventType.FAILED).code(code).reason(reason).build(), "failed");
+            }
+            try {
+                return failed(id, sync, d, code, reason);
+            } catch (StoreException marker) {
+                // S3 is gone: the failure is still reported (a redelivery might report it again)
+                return terminal(JobEvent.builder(id, EventType.FAILED).code(code).reason(reason).build(), "failed");
+            }
         } finally {
             metrics.running(false);
         }
     }
 
-    private Disposition train(TrainJob job, ModelSync sync, BooleanSupplier stopping) throws Exception {
+    /** A failed job: _FAILED.json first, then its failed event. */
+    private Outcome failed(String id, ModelSync sync, MessageRunner.Delivery d, FailureCode code, String reason) {
+        JobEvent e = JobEvent.builder(id, EventType.FAILED).code(code).reason(reason).build();
+        sync.putJson(ModelSync.FAILED, new Markers.Failed(id, code.name(), reason, Instant.now().toString(), d.source(),
+                e));
+        metrics.job("failed");
+        return terminal(e, "failed: " + reason);
+    }
+
+    /** Refused without touching the prefix (it is another job's). */
+    private Outcome refused(String id, String reason) {
+        LOG.warnf("job %s refused: %s", id, reason);
+        metrics.job("failed");
+        return terminal(JobEvent.builder(id, EventType.FAILED).code(FailureCode.REFUSED).reason(reason).build(),
+                "refused");
+    }
+
+    private Outcome terminal(JobEvent e, String summary) {
+        return new Outcome.Builder().add(topics.events(), e.jobId(), Json.write(e)).build(summary);
+    }
+
+    private Outcome train(TrainJob job, ModelSync sync, MessageRunner.Delivery d, BooleanSupplier stopping)
+            throws Exception {
         String id = job.jobId();
         JobPlan plan = JobPlan.of(job);
         S3Uri dataset = S3Uri.parse(job.dataset());
-        events.send(JobEvent.builder(id, EventType.ACCEPTED)
+        // not transactional: repeated by a redelivery, which is fine for a non-terminal event
+        events.trySend(JobEvent.builder(id, EventType.ACCEPTED)
                 .message("training " + plan.spec().netG() + " on " + dataset.asPrefix() + " into " + sync.output()
                         + " (device " + device + ")").build());
         metrics.job("started");
@@ -146,35 +237,35 @@ public class TrainJobRunner {
                 metrics.running(false);
                 heartbeat.close(); // no progress event after the terminal one
                 if (r.outcome() == Trainer.Outcome.COMPLETED) {
-                    complete(id, sync, r, data, fetched, modelDir, resumedFrom.orElse(null),
+                    return complete(id, sync, d, r, data, fetched, modelDir, resumedFrom.orElse(null),
                             (System.nanoTime() - t0) / 1e9, warnings.size());
-                    return Disposition.ACK;
                 }
                 String checkpoint = listener.lastCheckpoint;
                 if (cancels.isCancelled(id)) {
                     String reason = cancels.reason(id).orElse("cancelled");
-                    sync.putJson(ModelSync.CANCELLED, new Markers.Cancelled(id, reason, r.epoch(), r.iteration(),
-                            checkpoint, Instant.now().toString()));
                     JobEvent.Builder b = JobEvent.builder(id, EventType.CANCELLED).reason(reason).epoch(r.epoch())
                             .done(r.iteration());
                     if (checkpoint != null) {
                         b.checkpoint(checkpoint);
                     }
-                    events.send(b.build());
+                    JobEvent e = b.build();
+                    sync.putJson(ModelSync.CANCELLED, new Markers.Cancelled(id, reason, r.epoch(), r.iteration(),
+                            checkpoint, Instant.now().toString(), d.source(), e));
                     metrics.job("cancelled");
                     LOG.infof("job %s cancelled at epoch %d, iteration %d", id, r.epoch(), r.iteration());
-                    return Disposition.ACK;
+                    return terminal(e, "cancelled");
                 }
                 LOG.infof("job %s stopped (shutdown or partition revoked) at epoch %d, iteration %d; checkpoint %s "
                         + "uploaded; left for redelivery", id, r.epoch(), r.iteration(), checkpoint);
                 metrics.job("interrupted");
-                return Disposition.REDELIVER;
+                return Outcome.leave("interrupted at epoch " + r.epoch() + ", checkpoint " + checkpoint);
             }
         }
     }
 
-    private void complete(String id, ModelSync sync, Trainer.Result r, PairDataset data, DatasetCache.Fetched fetched,
-            Path modelDir, String resumedFrom, double seconds, int skipped) throws IOException {
+    private Outcome complete(String id, ModelSync sync, MessageRunner.Delivery d, Trainer.Result r, PairDataset data,
+            DatasetCache.Fetched fetched, Path modelDir, String resumedFrom, double seconds, int skipped)
+            throws IOException {
         Map<String, Double> losses = r.lastLosses().isEmpty() ? lastLoggedLosses(modelDir) : r.lastLosses();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("jobId", id);
@@ -204,32 +295,25 @@ public class TrainJobRunner {
         if (resumedFrom != null) {
             metricsOut.put("resumedFrom", resumedFrom);
         }
-        // the marker goes last: its presence means everything above is in place
+        JobEvent e = JobEvent.builder(id, EventType.COMPLETED).outputs(outputs).losses(losses).counts(counts)
+                .metrics(metricsOut).seconds(seconds).epoch(r.epoch()).build();
+        // the marker goes last: its presence means everything above is in place; the event follows it
         sync.putJson(ModelSync.SUCCESS, new Markers.Success(id, outputs, losses, counts, metricsOut,
-                Instant.now().toString()));
-        events.send(JobEvent.builder(id, EventType.COMPLETED).outputs(outputs).losses(losses).counts(counts)
-                .metrics(metricsOut).seconds(seconds).epoch(r.epoch()).build());
+                Instant.now().toString(), d.source(), e));
         metrics.job("completed");
         LOG.infof("job %s completed: %d epochs, %d iterations, model in %s", id, r.epoch(), r.iteration(),
                 sync.output());
+        return terminal(e, "completed");
     }
 
-    private Disposition alreadyCompleted(String id, Markers.Success s) {
-        LOG.infof("job %s already completed; not training it again", id);
-        JobEvent.Builder b = JobEvent.builder(id, EventType.COMPLETED).outputs(s.outputs()).losses(s.losses())
-                .counts(s.counts()).message("already completed at " + s.completedAt() + "; not trained again");
-        events.send(b.build());
-        metrics.job("already-completed");
-        return Disposition.ACK;
-    }
-
-    private Disposition cancelBeforeStart(String id, ModelSync sync) {
+    private Outcome cancelBeforeStart(String id, ModelSync sync, MessageRunner.Delivery d) {
         String reason = cancels.reason(id).orElse("cancelled");
-        sync.putJson(ModelSync.CANCELLED, new Markers.Cancelled(id, reason, null, null, null, Instant.now().toString()));
-        events.send(JobEvent.builder(id, EventType.CANCELLED).reason(reason).message("cancelled before it started")
-                .build());
+        JobEvent e = JobEvent.builder(id, EventType.CANCELLED).reason(reason).message("cancelled before it started")
+                .build();
+        sync.putJson(ModelSync.CANCELLED, new Markers.Cancelled(id, reason, null, null, null, Instant.now().toString(),
+                d.source(), e));
         metrics.job("cancelled");
-        return Disposition.ACK;
+        return terminal(e, "cancelled before it started");
     }
 
     /** Callbacks of the trainer, on the training thread. */

@@ -23,12 +23,17 @@ public class TrainRebalanceListener implements KafkaConsumerRebalanceListener {
     TrainJobConsumer jobs;
 
     @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        jobs.assigned(consumer, partitions);
+    }
+
+    @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        jobs.partitionsGone(partitions);
+        jobs.partitionsGone(consumer, partitions);
     }
 
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        jobs.partitionsGone(partitions);
+        jobs.partitionsGone(null, partitions);
     }
 }

@@ -31,6 +31,60 @@ public interface WorkerConfig {
 
     Train train();
 
+    /** What one training job may ask for at most (a job may lower these, never raise them). */
+    LimitsConfig limits();
+
+    /** How long S3 and Kafka outages are waited out. */
+    Outage outage();
+
+    /** Poison detection and retries of unexpected failures. */
+    Delivery delivery();
+
+    interface LimitsConfig {
+        @WithDefault("1024")
+        int maxTrainSize();
+
+        @WithDefault("64")
+        int maxBatch();
+
+        @WithDefault("256")
+        int maxFilters();
+
+        @WithDefault("10000")
+        int maxEpochs();
+
+        default dev.pix2pix.delivery.Limits toLimits() {
+            dev.pix2pix.delivery.Limits d = dev.pix2pix.delivery.Limits.DEFAULTS;
+            return new dev.pix2pix.delivery.Limits(d.maxPixels(), d.maxObjectBytes(), d.maxInputsPerJob(),
+                    d.maxShardSize(), d.maxModelBytes(), maxTrainSize(), maxBatch(), maxFilters(), maxEpochs());
+        }
+    }
+
+    interface Outage {
+        /** The longest S3 outage waited out before the job fails naming the server (Kafka's: always). */
+        @WithDefault("15m")
+        Duration maxWait();
+
+        /** Cap of the backoff between tries: work resumes at most this long after a server is back. */
+        @WithDefault("30s")
+        Duration maxBackoff();
+
+        default dev.pix2pix.delivery.OutagePolicy toPolicy() {
+            return new dev.pix2pix.delivery.OutagePolicy(maxWait(),
+                    dev.pix2pix.delivery.OutagePolicy.DEFAULT.initialBackoff(), maxBackoff());
+        }
+    }
+
+    interface Delivery {
+        /** Deliveries of one job that may end with the worker's death before the job counts as poison. */
+        @WithDefault("3")
+        int maxDeliveries();
+
+        /** Tries of a job whose handling throws unexpectedly (outside the training), before it fails. */
+        @WithDefault("3")
+        int attempts();
+    }
+
     interface S3 {
         String endpoint();
 

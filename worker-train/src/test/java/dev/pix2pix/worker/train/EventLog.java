@@ -28,6 +28,8 @@ final class EventLog implements AutoCloseable {
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // what clients see: only committed transactions (terminal events are published in transactions)
+        cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(cfg);
         List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -29,8 +29,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class ItEnv implements AutoCloseable {
     final String name;
-    final LocalKafka kafka = SharedStack.kafka();
-    final LocalS3 s3 = SharedStack.s3();
+    final LocalKafka kafka;
+    final LocalS3 s3;
     final String bucket;
     final ObjectStore store;
     final String trainTopic;
@@ -47,6 +47,13 @@ final class ItEnv implements AutoCloseable {
     }
 
     ItEnv(String name, int trainPartitions) throws IOException {
+        this(name, trainPartitions, SharedStack.kafka(), SharedStack.s3());
+    }
+
+    /** On servers of the test's own (a fault test's {@link dev.pix2pix.stack.PrivateStack}). */
+    ItEnv(String name, int trainPartitions, LocalKafka kafka, LocalS3 s3) throws IOException {
+        this.kafka = kafka;
+        this.s3 = s3;
         this.name = name;
         this.bucket = "it-" + name;
         this.trainTopic = name + ".train.jobs";
@@ -114,6 +121,20 @@ final class ItEnv implements AutoCloseable {
     static TrainJob.Options tinyOptions(int epochs, int checkpointEvery) {
         return new TrainJob.Options("unet_64", null, null, 8, 8, null, null, null, epochs, 0, 1, 64, 64, null,
                 null, null, null, null, null, null, null, 7L, checkpointEvery, null, null);
+    }
+
+    /**
+     * Sends a job that this worker refuses at once (over its size limit) and waits for its failed
+     * event: everything sent before it on the (single-partition) train topic has been handled then.
+     */
+    void barrier(String id) throws InterruptedException {
+        send(TrainJob.of(id, "s3://" + bucket + "/none/", TrainJob.Layout.ALIGNED, "s3://" + bucket + "/barrier/" + id
+                + "/", new TrainJob.Options("unet_64", null, null, 8, 8, null, null, null, 1, 0, 1, 4096, 4096, null,
+                null, null, null, null, null, null, null, 7L, 1, null, null)));
+        dev.pix2pix.msg.JobEvent e = events.awaitTerminal(id, java.time.Duration.ofSeconds(120));
+        if (e.type() != dev.pix2pix.msg.EventType.FAILED || !"LIMIT".equals(e.code())) {
+            throw new AssertionError("the barrier job should fail over the limit: " + e);
+        }
     }
 
     void send(TrainJob job) {

@@ -80,8 +80,8 @@ class JobPlanTest {
 
     @Test
     void jobIdIsReadFromInvalidMessagesWhenWellFormed() {
-        assertEquals("abc-1", TrainJobConsumer.jobIdOf("{\"jobId\":\"abc-1\"}").orElseThrow());
-        assertTrue(TrainJobConsumer.jobIdOf("{not json").isEmpty());
-        assertTrue(TrainJobConsumer.jobIdOf("{\"jobId\":\"../x y\"}").isEmpty());
+        assertEquals("abc-1", dev.pix2pix.msg.JobValidator.readableJobId("{\"jobId\":\"abc-1\"}").orElseThrow());
+        assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{not json").isEmpty());
+        assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{\"jobId\":\"../x y\"}").isEmpty());
     }
 }

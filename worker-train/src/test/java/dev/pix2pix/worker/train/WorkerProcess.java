@@ -110,6 +110,11 @@ final class WorkerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for the process to end by itself; its exit code, or -1 if it still runs. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
     /** kill -9. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
