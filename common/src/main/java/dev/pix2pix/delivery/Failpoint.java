@@ -6,10 +6,10 @@ import java.util.Set;
  * Named places where a fault test can make the process die on the spot, as kill -9 or the kernel's
  * OOM killer would, at exactly the moment that matters (between writing a marker and publishing its
  * event, half-way through a checkpoint upload, ...). Off unless the system property
- * {@code pix2pix.failpoints} lists the name (comma-separated); nothing else changes behaviour.
+ * {@code dev.pix2pix.failpoints} lists the name (comma-separated); nothing else changes behaviour.
  */
 public final class Failpoint {
-    private static final Set<String> ARMED = parse(System.getProperty("pix2pix.failpoints", ""));
+    private static final Set<String> ARMED = parse(System.getProperty("dev.pix2pix.failpoints", ""));
 
     private Failpoint() {}
 

@@ -72,9 +72,8 @@ public final class AttemptMarkers {
     }
 
     /** The sentence of a poison failure. */
-    public static String poisonReason(String what, int deaths, Marker last) {
-        return what + " ended the worker " + deaths + " time(s) without an outcome (last on "
-                + (last == null ? "?" : last.lastWorker() + " at " + last.lastAt())
-                + ", e.g. out of memory or killed); set aside as POISON instead of being tried again";
+    public static String poisonReason(String what, int deaths) {
+        return what + " ended the worker " + deaths + " time(s) without an outcome (out of memory, or killed); "
+                + "set aside as POISON instead of being tried again";
     }
 }

@@ -82,7 +82,7 @@ public class Finalizer {
             int deaths = attempts.begin(marker, d.source());
             d.whenDone(() -> attempts.end(marker));
             if (attempts.poison(deaths)) {
-                String reason = AttemptMarkers.poisonReason("finalizing this job", deaths, null);
+                String reason = AttemptMarkers.poisonReason("finalizing this job", deaths);
                 return JobEnd.failed(files, d, events, note.jobId(), FailureCode.POISON, reason, metrics)
                         .add(dlq.of(d, FailureCode.POISON.name(), reason)).build("poison");
             }

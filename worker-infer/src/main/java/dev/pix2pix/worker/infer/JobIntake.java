@@ -125,7 +125,7 @@ public class JobIntake {
         int deaths = attempts.begin(marker, d.source());
         d.whenDone(() -> attempts.end(marker));
         if (attempts.poison(deaths)) {
-            String reason = AttemptMarkers.poisonReason("accepting this job", deaths, null);
+            String reason = AttemptMarkers.poisonReason("accepting this job", deaths);
             metrics.job("poison");
             return JobEnd.failed(files, d, events, job.jobId(), FailureCode.POISON, reason, metrics)
                     .add(dlq.of(d, FailureCode.POISON.name(), reason)).build("poison");

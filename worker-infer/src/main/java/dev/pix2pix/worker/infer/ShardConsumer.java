@@ -60,7 +60,7 @@ public class ShardConsumer {
     @PostConstruct
     void init() {
         models = new ModelCache(store, Path.of(cfg.workDir()), Devices.selectForInference(cfg.device()), cfg.infer().half());
-        processor = new ShardProcessor(store, models, cancels, metrics, cfg, limits, attempts);
+        processor = new ShardProcessor(store, models, cancels, metrics, cfg, limits, attempts, dlq);
     }
 
     @Incoming(ChannelRunners.SHARDS)

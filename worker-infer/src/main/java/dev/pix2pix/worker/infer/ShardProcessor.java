@@ -23,6 +23,7 @@ import dev.pix2pix.store.S3Uri;
 import dev.pix2pix.store.StoreException;
 import dev.pix2pix.worker.AttemptMarkers;
 import dev.pix2pix.worker.CancelRegistry;
+import dev.pix2pix.worker.DeadLetters;
 import dev.pix2pix.worker.MessageRunner;
 import dev.pix2pix.worker.Outcome;
 import java.nio.charset.StandardCharsets;
@@ -55,9 +56,11 @@ final class ShardProcessor {
     private final InferConfig cfg;
     private final Limits limits;
     private final AttemptMarkers attempts;
+    private final DeadLetters dlq;
 
     ShardProcessor(ObjectStore store, ModelCache models, CancelRegistry cancels, InferMetrics metrics, InferConfig cfg,
-            Limits limits, AttemptMarkers attempts) {
+            Limits limits, AttemptMarkers attempts, DeadLetters dlq) {
+        this.dlq = dlq;
         this.store = store;
         this.models = models;
         this.cancels = cancels;
@@ -105,8 +108,9 @@ final class ShardProcessor {
         d.whenDone(() -> attempts.end(marker));
         if (attempts.poison(deaths)) {
             metrics.shard("poison");
-            return note(shard, ShardDone.FAILED, List.of(), 0, AttemptMarkers.poisonReason("shard " + shard.index()
-                    + " of " + shard.count(), deaths, attempts.read(marker).orElse(null)), FailureCode.POISON);
+            String reason = AttemptMarkers.poisonReason("shard " + shard.index() + " of " + shard.count(), deaths);
+            return Outcome.of("poison", List.of(dlq.of(d, FailureCode.POISON.name(), reason)))
+                    .plus(note(shard, ShardDone.FAILED, List.of(), 0, reason, FailureCode.POISON));
         }
         ModelCache.Loaded model;
         try {

@@ -49,7 +49,7 @@ class CrashIT {
         Map<String, String> props = env.workerProps();
         props.put("pix2pix.kafka.session-timeout-ms", "6000"); // a dead member's partitions move soon
         props.put("pix2pix.kafka.heartbeat-interval-ms", "1500");
-        props.put("pix2pix.failpoints", failpoint);
+        props.put("dev.pix2pix.failpoints", failpoint);
         WorkerProcess doomed = WorkerProcess.start(name + "-doomed-" + env.name, props);
         try {
             env.submit(TranslateJob.ofPrefix(jobId, model, env.uri(in), env.uri(out), TranslateJob.Mode.COLORIZE,
@@ -60,7 +60,7 @@ class CrashIT {
             doomed.kill();
         }
         assertTrue(env.events.events(jobId).stream().noneMatch(e -> e.type().terminal()), "ended before the crash");
-        props.remove("pix2pix.failpoints");
+        props.remove("dev.pix2pix.failpoints");
         try (WorkerProcess rescuer = WorkerProcess.start(name + "-rescuer-" + env.name, props)) {
             JobChecks.assertCompletedOnce(env, jobId, out, INPUTS, Duration.ofMinutes(4));
         }

@@ -134,7 +134,7 @@ public class TrainJobRunner {
             d.whenDone(() -> attempts.end(marker));
             if (attempts.poison(deaths)) {
                 metrics.job("poison");
-                String reason = AttemptMarkers.poisonReason("training this job", deaths, null);
+                String reason = AttemptMarkers.poisonReason("training this job", deaths);
                 Outcome o = failed(id, sync, d, FailureCode.POISON, reason);
                 return o.plus(Outcome.of("dead letter", List.of(dlq.of(d, FailureCode.POISON.name(), reason))));
             }

@@ -120,7 +120,7 @@ class TrainFaultIT {
 
     private void dieThenResume(String id, String failpoint, int epochs) throws Exception {
         Map<String, String> p = props(id);
-        p.put("pix2pix.failpoints", failpoint);
+        p.put("dev.pix2pix.failpoints", failpoint);
         try (WorkerProcess doomed = WorkerProcess.start(p, ItEnv.logFile(id + "-doomed"))) {
             env.send(TrainJob.of(id, dataset, TrainJob.Layout.ALIGNED, output(id), ItEnv.tinyOptions(epochs, 2)));
             assertEquals(137, doomed.awaitExit(JOB_TIMEOUT), () -> "did not die at " + failpoint + "\n" + doomed.tail());
