@@ -177,7 +177,8 @@ def reference(a, seed, data, gt, work):
     train = launch + ["train.py"] + common + [
         "--load_size", str(a.load_size), "--crop_size", str(a.size), "--batch_size", "1", "--lambda_L1", "100",
         "--n_epochs", str(a.epochs), "--n_epochs_decay", str(a.epochs_decay), "--num_threads", "0",
-        "--display_id", "-1", "--no_html", "--save_epoch_freq", "1000", "--print_freq", "100000"]
+        "--display_id", "-1", "--no_html", "--save_epoch_freq", str(a.epochs + a.epochs_decay),
+        "--save_latest_freq", "100000000", "--print_freq", "100000"]  # saves latest_net_G.pth after the last epoch
     rc, wall, cpu = run_timed(train, log, env, a.reference, a.nice)
     if rc != 0:
         raise SystemExit("the reference's training failed (exit %d), see %s" % (rc, log))
