@@ -73,6 +73,51 @@ class FlatAdamTest {
         }
     }
 
+    /** Chunked (as on a CPU) and whole-buffer (as on a GPU) updates give the same bits. */
+    @Test
+    void chunksGiveTheSameBitsAsOneBuffer() {
+        float[][] results = new float[2][];
+        long[] limits = {Long.MAX_VALUE, 7};
+        int[] chunks = new int[2];
+        for (int k = 0; k < 2; k++) {
+            try (NDManager m = NDManager.newBaseManager(); ParamStore store = new ParamStore(m, 5)) {
+                store.addConv("a", 2, 3, 1, true); // 6 + 2
+                store.addBatchNorm("bn", 3); // 3 + 3
+                store.addConv("c", 4, 3, 3, false); // 108: larger than a chunk, a chunk of its own
+                store.addConv("d", 1, 2, 1, true); // 2 + 1
+                store.flatten();
+                try (FlatAdam adam = new FlatAdam(store, m, B1, B2, EPS, limits[k])) {
+                    chunks[k] = adam.chunkCount();
+                    for (int t = 1; t <= 3; t++) {
+                        List<NDArray> params = store.trainable();
+                        try (NDManager step = m.newSubManager()) {
+                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                                NDArray loss = null;
+                                for (int i = 0; i < params.size(); i++) {
+                                    NDArray term = params.get(i).pow(3).sum().mul(i + 1);
+                                    term.attach(step);
+                                    loss = loss == null ? term : loss.add(term);
+                                    loss.attach(step);
+                                }
+                                gc.backward(loss);
+                            }
+                            JniUtils.setGradMode(false);
+                            try {
+                                adam.step(step, LR);
+                            } finally {
+                                JniUtils.setGradMode(true);
+                            }
+                        }
+                    }
+                    results[k] = store.flat().toFloatArray();
+                }
+            }
+        }
+        assertEquals(1, chunks[0]);
+        assertEquals(5, chunks[1]); // {a.weight}, {a.bias, bn.weight}, {bn.bias}, {c.weight}, {d.weight, d.bias}
+        assertArrayEquals(results[0], results[1], 0f);
+    }
+
     @Test
     void noParameterCanBeAddedOnceFlat() {
         try (NDManager m = NDManager.newBaseManager(); ParamStore store = new ParamStore(m, 3)) {
