@@ -88,7 +88,8 @@ public final class Scenes {
         hills.closePath();
         g.setColor(HILLS[kind]);
         g.fill(hills);
-        g.setPaint(new GradientPaint(0, horizon, ground, 0, (float) h, ground.darker()));
+        // only slightly darker towards the bottom: grass stays darker than a dry field everywhere
+        g.setPaint(new GradientPaint(0, horizon, ground, 0, (float) h, scaled(ground, 0.85)));
         g.fillRect(0, horizon, width, height - horizon);
 
         // houses and trees standing on the ground
@@ -129,6 +130,10 @@ public final class Scenes {
         g.fill(new Ellipse2D.Double(x - s * 0.45, base - s * 1.4, s * 0.9, s * 0.9));
         g.setColor(leaves.brighter());
         g.fill(new Ellipse2D.Double(x - s * 0.25, base - s * 1.3, s * 0.35, s * 0.35));
+    }
+
+    private static Color scaled(Color c, double f) {
+        return new Color((int) (c.getRed() * f), (int) (c.getGreen() * f), (int) (c.getBlue() * f));
     }
 
     /** Mild per-pixel noise, the same on all channels, so the texture survives in gray. */
