@@ -31,24 +31,7 @@ class FlatAdamTest {
                 for (int t = 1; t <= 4; t++) {
                     // loss = sum_i c_i * p_i^2 with a different c per parameter: gradient 2 c_i p_i
                     params = store.trainable(); // a step replaces the parameter arrays (dropGradients)
-                    try (NDManager step = m.newSubManager()) {
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray loss = null;
-                            for (int i = 0; i < params.size(); i++) {
-                                NDArray term = params.get(i).square().sum().mul(i + 1);
-                                term.attach(step);
-                                loss = loss == null ? term : loss.add(term);
-                                loss.attach(step);
-                            }
-                            gc.backward(loss);
-                        }
-                        JniUtils.setGradMode(false);
-                        try {
-                            adam.step(step, LR);
-                        } finally {
-                            JniUtils.setGradMode(true);
-                        }
-                    }
+                    step(store, adam, m, 2);
                     int off = 0;
                     for (int i = 0; i < params.size(); i++) {
                         int n = (int) store.trainable().get(i).getShape().size();
@@ -89,25 +72,7 @@ class FlatAdamTest {
                 try (FlatAdam adam = new FlatAdam(store, m, B1, B2, EPS, limits[k])) {
                     chunks[k] = adam.chunkCount();
                     for (int t = 1; t <= 3; t++) {
-                        List<NDArray> params = store.trainable();
-                        try (NDManager step = m.newSubManager()) {
-                            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                NDArray loss = null;
-                                for (int i = 0; i < params.size(); i++) {
-                                    NDArray term = params.get(i).pow(3).sum().mul(i + 1);
-                                    term.attach(step);
-                                    loss = loss == null ? term : loss.add(term);
-                                    loss.attach(step);
-                                }
-                                gc.backward(loss);
-                            }
-                            JniUtils.setGradMode(false);
-                            try {
-                                adam.step(step, LR);
-                            } finally {
-                                JniUtils.setGradMode(true);
-                            }
-                        }
+                        step(store, adam, m, 3);
                     }
                     results[k] = store.flat().toFloatArray();
                 }
@@ -116,6 +81,29 @@ class FlatAdamTest {
         assertEquals(1, chunks[0]);
         assertEquals(5, chunks[1]); // {a.weight}, {a.bias, bn.weight}, {bn.bias}, {c.weight}, {d.weight, d.bias}
         assertArrayEquals(results[0], results[1], 0f);
+    }
+
+    /** One Adam step on loss = sum_i (i + 1) * sum(p_i ^ power). */
+    private static void step(ParamStore store, FlatAdam adam, NDManager m, int power) {
+        List<NDArray> params = store.trainable();
+        try (NDManager step = m.newSubManager()) {
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = null;
+                for (int i = 0; i < params.size(); i++) {
+                    NDArray term = params.get(i).pow(power).sum().mul(i + 1);
+                    term.attach(step);
+                    loss = loss == null ? term : loss.add(term);
+                    loss.attach(step);
+                }
+                gc.backward(loss);
+            }
+            JniUtils.setGradMode(false);
+            try {
+                adam.step(step, LR);
+            } finally {
+                JniUtils.setGradMode(true);
+            }
+        }
     }
 
     @Test
