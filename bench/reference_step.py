@@ -5,10 +5,11 @@ GAN + 100 * L1, Adam 2e-4 / 0.5) at batch B, and generator forward passes in tes
 (train-mode batch norm and dropout, as the reference's test script). Prints one JSON line per
 measurement with the median milliseconds after warm-up and the peak GPU memory.
 
-Usage: reference_step.py [--device cuda] [--size 256] [--batches 1,16] [--infer-batches 1,32]
-       [--iters 50] [--cudnn-benchmark] [--channels-last] [--count-ops]
+Usage: reference_step.py [--device cuda] [--size 256] [--netG unet_256] [--batches 1,16] [--infer-batches 1,32]
+       [--iters 50] [--threads N] [--cudnn-benchmark] [--channels-last] [--count-ops [--trace-out FILE]]
 --count-ops profiles one more step or forward pass and adds the native operations it dispatched, counted
-as `pix2pix bench --count-ops` counts them (top-level: not enclosed by another op on the same thread).
+as `pix2pix bench --count-ops` counts them (top-level: not enclosed by another op on the same thread);
+--trace-out keeps that profile as a Chrome trace (per-op times: bench/compare.py --profile).
 Needs torch; the models come from tools/pytorch/reference_models.py (our own definitions with the
 reference's layout)."""
 import argparse, json, os, sys, time
@@ -48,12 +49,14 @@ def no_kernel(name, rules):
                else name == r for r in rules)
 
 
-def count_ops(fn):
+def count_ops(fn, trace_out=None):
     """Top-level, all and innermost compute ATen operations that fn dispatches, by the rules of the bench's
     OpCounter."""
     from torch.profiler import profile, ProfilerActivity
     with profile(activities=[ProfilerActivity.CPU]) as prof:
         fn()
+    if trace_out:
+        prof.export_chrome_trace(trace_out)
     # user scopes (scope 7, e.g. "Optimizer.step#Adam.step") are Python annotations, not operations: left
     # in, they would fold all of Adam's per-parameter ops into one "top-level" event
     spans = sorted(((e.time_range.start, e.time_range.end, e.thread, e.name) for e in prof.events()
@@ -95,7 +98,12 @@ def main():
     ap.add_argument("--cudnn-benchmark", action="store_true")
     ap.add_argument("--channels-last", action="store_true")
     ap.add_argument("--count-ops", action="store_true")
+    ap.add_argument("--trace-out", help="with --count-ops: the profiled step's Chrome trace (training only)")
+    ap.add_argument("--netG", default="unet_256")
+    ap.add_argument("--threads", type=int, default=0, help="intra-op threads (0: torch's default)")
     a = ap.parse_args()
+    if a.threads > 0:
+        torch.set_num_threads(a.threads)
     dev = torch.device(a.device)
     torch.backends.cudnn.benchmark = a.cudnn_benchmark
     torch.backends.cuda.matmul.allow_tf32 = True
@@ -104,7 +112,7 @@ def main():
     fmt = torch.channels_last if a.channels_last else torch.contiguous_format
 
     for b in [int(x) for x in a.batches.split(",") if x]:
-        g = define_G("unet_256").to(dev, memory_format=fmt)
+        g = define_G(a.netG).to(dev, memory_format=fmt)
         d = define_D("basic", input_nc=6).to(dev, memory_format=fmt)
         init_like_reference(g)
         init_like_reference(d)
@@ -138,22 +146,24 @@ def main():
             torch.cuda.reset_peak_memory_stats()
         ms = median_ms(step, a.iters, a.warmup, sync)
         peak = torch.cuda.max_memory_allocated() / 2**30 if dev.type == "cuda" else None
-        res = {"what": "train", "impl": "pytorch-eager", "batch": b, "size": a.size, "msPerIter": round(ms, 2),
+        res = {"what": "train", "impl": "pytorch-eager", "netG": a.netG, "threads": torch.get_num_threads(),
+               "batch": b, "size": a.size, "msPerIter": round(ms, 2),
                "imagesPerSec": round(b * 1000 / ms, 1), "peakGpuGiB": peak and round(peak, 2),
                "cudnnBenchmark": a.cudnn_benchmark, "channelsLast": a.channels_last}
         if a.count_ops:
-            res.update(count_ops(step))
+            res.update(count_ops(step, a.trace_out))
         print(json.dumps(res), flush=True)
         del g, d, opt_g, opt_d
 
-    g = define_G("unet_256").to(dev, memory_format=fmt)
+    g = define_G(a.netG).to(dev, memory_format=fmt)
     init_like_reference(g)
     g.train()  # the reference's test-time mode: batch statistics and dropout
     with torch.no_grad():
         for b in [int(x) for x in a.infer_batches.split(",") if x]:
             x = torch.rand(b, 3, a.size, a.size, device=dev).contiguous(memory_format=fmt)
             ms = median_ms(lambda: g(x), a.iters, a.warmup, sync)
-            res = {"what": "infer", "impl": "pytorch-eager", "batch": b, "size": a.size,
+            res = {"what": "infer", "impl": "pytorch-eager", "netG": a.netG, "threads": torch.get_num_threads(),
+                   "batch": b, "size": a.size,
                    "msPerIter": round(ms, 2), "imagesPerSec": round(b * 1000 / ms, 1)}
             if a.count_ops:
                 res.update(count_ops(lambda: g(x).cpu()))

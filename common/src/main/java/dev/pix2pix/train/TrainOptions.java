@@ -65,15 +65,18 @@ public record TrainOptions(
     }
 
     /**
-     * Learning rate in a 1-based epoch: constant through pre-training and the first {@code epochs}
-     * GAN epochs, then the reference's linear rule 1 - max(0, e - epochs) / (epochsDecay + 1).
+     * Learning rate in a 1-based epoch, as the reference trains: constant through pre-training, then its linear
+     * rule 1 - max(0, k + epoch_count - n_epochs) / (n_epochs_decay + 1) with the scheduler stepped at the start
+     * of every epoch, so GAN epoch e runs at k = e: constant for {@code epochs - 1} epochs, then down by
+     * 1/(epochsDecay + 1) per epoch to 0 in the last one (which then only updates batch-norm running statistics).
+     * Without decay epochs the rate stays constant (the reference's rule would give the last epoch 0).
      */
     public double learningRate(int epoch) {
         int e = epoch - pretrainL1Epochs;
-        if (e <= 0) {
+        if (e <= 0 || epochsDecay == 0) {
             return lr;
         }
-        return lr * (1.0 - Math.max(0, e - epochs) / (double) (epochsDecay + 1));
+        return lr * Math.max(0.0, 1.0 - Math.max(0, e + 1 - epochs) / (double) (epochsDecay + 1));
     }
 
     public boolean isPretrainEpoch(int epoch) {

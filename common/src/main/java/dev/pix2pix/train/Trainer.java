@@ -194,7 +194,6 @@ public final class Trainer implements AutoCloseable {
             try {
             for (int epoch = state.epoch(); epoch <= total; epoch++) {
                 long startIt = epoch == state.epoch() ? state.iterationInEpoch() : 0;
-                Engine.getInstance().setRandomSeed((int) (o.seed() * 7919 + epoch * 104729L + startIt));
                 loader.startEpoch(epoch, startIt);
                 double lr = o.learningRate(epoch);
                 boolean pretrain = o.isPretrainEpoch(epoch) || d == null;
@@ -205,6 +204,9 @@ public final class Trainer implements AutoCloseable {
                 for (long it = startIt; it < perEpoch; it++) {
                     long t0 = System.nanoTime();
                     BatchLoader.Batch b = loader.take();
+                    // dropout draws from (seed, epoch, iteration) alone: a run stopped and resumed anywhere
+                    // trains exactly as one that never stopped
+                    Engine.getInstance().setRandomSeed((int) (o.seed() * 7919 + epoch * 104729L + it));
                     step(b, lr, pretrain, acc);
                     counted++;
                     state = new RunState(state.spec(), o, state.data(), epoch, it + 1, state.iteration() + 1,

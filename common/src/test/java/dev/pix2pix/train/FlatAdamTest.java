@@ -31,24 +31,7 @@ class FlatAdamTest {
                 for (int t = 1; t <= 4; t++) {
                     // loss = sum_i c_i * p_i^2 with a different c per parameter: gradient 2 c_i p_i
                     params = store.trainable(); // a step replaces the parameter arrays (dropGradients)
-                    try (NDManager step = m.newSubManager()) {
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray loss = null;
-                            for (int i = 0; i < params.size(); i++) {
-                                NDArray term = params.get(i).square().sum().mul(i + 1);
-                                term.attach(step);
-                                loss = loss == null ? term : loss.add(term);
-                                loss.attach(step);
-                            }
-                            gc.backward(loss);
-                        }
-                        JniUtils.setGradMode(false);
-                        try {
-                            adam.step(step, LR);
-                        } finally {
-                            JniUtils.setGradMode(true);
-                        }
-                    }
+                    step(store, adam, m, 2);
                     int off = 0;
                     for (int i = 0; i < params.size(); i++) {
                         int n = (int) store.trainable().get(i).getShape().size();
@@ -69,6 +52,56 @@ class FlatAdamTest {
                 assertEquals(flat[6], bias[0], 0f);
                 assertEquals(flat[7], bias[1], 0f);
                 assertEquals(4, adam.steps());
+            }
+        }
+    }
+
+    /** Chunked (as on a CPU) and whole-buffer (as on a GPU) updates give the same bits. */
+    @Test
+    void chunksGiveTheSameBitsAsOneBuffer() {
+        float[][] results = new float[2][];
+        long[] limits = {Long.MAX_VALUE, 7};
+        int[] chunks = new int[2];
+        for (int k = 0; k < 2; k++) {
+            try (NDManager m = NDManager.newBaseManager(); ParamStore store = new ParamStore(m, 5)) {
+                store.addConv("a", 2, 3, 1, true); // 6 + 2
+                store.addBatchNorm("bn", 3); // 3 + 3
+                store.addConv("c", 4, 3, 3, false); // 108: larger than a chunk, a chunk of its own
+                store.addConv("d", 1, 2, 1, true); // 2 + 1
+                store.flatten();
+                try (FlatAdam adam = new FlatAdam(store, m, B1, B2, EPS, limits[k])) {
+                    chunks[k] = adam.chunkCount();
+                    for (int t = 1; t <= 3; t++) {
+                        step(store, adam, m, 3);
+                    }
+                    results[k] = store.flat().toFloatArray();
+                }
+            }
+        }
+        assertEquals(1, chunks[0]);
+        assertEquals(5, chunks[1]); // {a.weight}, {a.bias, bn.weight}, {bn.bias}, {c.weight}, {d.weight, d.bias}
+        assertArrayEquals(results[0], results[1], 0f);
+    }
+
+    /** One Adam step on loss = sum_i (i + 1) * sum(p_i ^ power). */
+    private static void step(ParamStore store, FlatAdam adam, NDManager m, int power) {
+        List<NDArray> params = store.trainable();
+        try (NDManager step = m.newSubManager()) {
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = null;
+                for (int i = 0; i < params.size(); i++) {
+                    NDArray term = params.get(i).pow(power).sum().mul(i + 1);
+                    term.attach(step);
+                    loss = loss == null ? term : loss.add(term);
+                    loss.attach(step);
+                }
+                gc.backward(loss);
+            }
+            JniUtils.setGradMode(false);
+            try {
+                adam.step(step, LR);
+            } finally {
+                JniUtils.setGradMode(true);
             }
         }
     }

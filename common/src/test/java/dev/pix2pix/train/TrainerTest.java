@@ -1,5 +1,6 @@
 package dev.pix2pix.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,6 +118,28 @@ class TrainerTest {
         }
         assertEquals(List.of(2, 3, 4), epochsSeen);
         assertEquals(2, Checkpoints.list(out.resolve(Checkpoints.DIR)).size(), "only the newest two are kept");
+    }
+
+    /** Stopped mid-epoch and resumed, a run ends with the same generator bits as one that never stopped. */
+    @Test
+    void aResumedRunTrainsExactlyAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
+        PairDataset data = facades(tmp, 3);
+        Path whole = tmp.resolve("whole");
+        try (Trainer t = Trainer.start(SMALL, options(2, 1, 2e-4), dataSpec(), data, whole, Device.cpu())) {
+            assertEquals(Trainer.Outcome.COMPLETED, t.run(new TrainListener() {}, () -> false).outcome());
+        }
+        Path split = tmp.resolve("split");
+        AtomicInteger calls = new AtomicInteger();
+        try (Trainer t = Trainer.start(SMALL, options(2, 1, 2e-4), dataSpec(), data, split, Device.cpu())) {
+            assertEquals(Trainer.Outcome.STOPPED, t.run(new TrainListener() {}, () -> calls.incrementAndGet() == 4).outcome());
+        }
+        RunState saved = Trainer.checkpointState(split).orElseThrow();
+        assertEquals(1, saved.iterationInEpoch(), "stopped inside an epoch");
+        try (Trainer t = Trainer.resume(split, saved.options(), data, Device.cpu())) {
+            assertEquals(Trainer.Outcome.COMPLETED, t.run(new TrainListener() {}, () -> false).outcome());
+        }
+        assertArrayEquals(Files.readAllBytes(whole.resolve(ModelFolder.WEIGHTS)),
+                Files.readAllBytes(split.resolve(ModelFolder.WEIGHTS)));
     }
 
     @Test

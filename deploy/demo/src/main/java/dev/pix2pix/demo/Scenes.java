@@ -15,26 +15,28 @@ import java.util.Random;
 /**
  * Procedural colour scenes for the demo (no external data): a sky gradient, a sun, hills, a
  * textured ground, houses, trees and balloons, each drawn with Java2D from a seed, plus their
- * grayscale (luma) versions. The colours follow rules a model can learn from the gray levels and
- * shapes alone: skies are blue to warm, grass green, roofs red or brown, trunks brown.
+ * grayscale (luma) versions. Every colour can be told from the gray image: within each kind of
+ * object the palette's entries differ in luma (a day sky is far brighter at the top than a sunset
+ * one, grass darker than a dry field, a brick wall darker than a cream one, ...), and kinds differ in
+ * shape and place. So a colorizer can learn the colours themselves, not an average of look-alikes.
  */
 public final class Scenes {
-    private static final Color[][] SKIES = {
-        {new Color(40, 90, 200), new Color(150, 200, 245)},   // day
-        {new Color(20, 60, 160), new Color(120, 180, 240)},   // deep day
-        {new Color(70, 60, 150), new Color(250, 160, 90)},    // sunset
-        {new Color(30, 40, 110), new Color(230, 120, 110)},   // dusk
+    /** Top and horizon colours: day (luma 104 -> 206) and sunset (45 -> 171). */
+    static final Color[][] SKIES = {
+        {new Color(50, 110, 215), new Color(175, 215, 245)},
+        {new Color(45, 35, 100), new Color(250, 150, 70)},
     };
-    private static final Color[] GROUNDS = {
-        new Color(60, 150, 60), new Color(90, 170, 50), new Color(40, 120, 70), new Color(180, 160, 90),
+    /** Grass (luma 115) and a dry field (180); their hills are darker. */
+    static final Color[] GROUNDS = {new Color(70, 150, 50), new Color(205, 180, 110)};
+    static final Color[] HILLS = {new Color(45, 110, 40), new Color(165, 140, 80)};
+    /** Cream, yellow, light blue, brick (luma 224, 197, 151, 99). */
+    static final Color[] WALLS = {
+        new Color(235, 225, 190), new Color(240, 200, 70), new Color(110, 160, 215), new Color(185, 65, 45),
     };
-    private static final Color[] WALLS = {
-        new Color(230, 220, 190), new Color(240, 200, 80), new Color(200, 80, 60), new Color(120, 170, 220),
-    };
-    private static final Color[] ROOFS = {new Color(170, 40, 30), new Color(110, 60, 30), new Color(60, 60, 70)};
-    private static final Color[] BALLOONS = {
-        new Color(230, 40, 40), new Color(250, 200, 30), new Color(160, 60, 200), new Color(250, 120, 20),
-    };
+    /** Red tiles and slate (luma 84, 48). */
+    static final Color[] ROOFS = {new Color(180, 45, 35), new Color(45, 48, 58)};
+    /** Red, orange, yellow (luma 92, 153, 200). */
+    static final Color[] BALLOONS = {new Color(225, 35, 35), new Color(245, 130, 30), new Color(250, 205, 40)};
 
     private Scenes() {}
 
@@ -47,7 +49,7 @@ public final class Scenes {
         double w = width, h = height;
         int horizon = (int) (h * (0.5 + 0.2 * r.nextDouble()));
 
-        Color[] sky = SKIES[r.nextInt(SKIES.length)];
+        Color[] sky = SKIES[r.nextInt(10) < 7 ? 0 : 1];
         g.setPaint(new GradientPaint(0, 0, sky[0], 0, horizon, sky[1]));
         g.fillRect(0, 0, width, horizon + 1);
 
@@ -73,8 +75,9 @@ public final class Scenes {
             g.drawLine((int) bx, (int) (by + br * 1.2f), (int) bx, (int) (by + br * 2.5f));
         }
 
-        // hills behind the ground: darker green sine silhouette
-        Color ground = GROUNDS[r.nextInt(GROUNDS.length)];
+        // hills behind the ground: a darker sine silhouette
+        int kind = r.nextInt(10) < 7 ? 0 : 1;
+        Color ground = GROUNDS[kind];
         Path2D hills = new Path2D.Double();
         hills.moveTo(0, h);
         double amp = h * (0.04 + 0.08 * r.nextDouble()), freq = 1 + 2 * r.nextDouble(), phase = r.nextDouble() * 6.28;
@@ -83,9 +86,10 @@ public final class Scenes {
         }
         hills.lineTo(w, h);
         hills.closePath();
-        g.setColor(ground.darker());
+        g.setColor(HILLS[kind]);
         g.fill(hills);
-        g.setPaint(new GradientPaint(0, horizon, ground, 0, (float) h, ground.darker().darker()));
+        // only slightly darker towards the bottom: grass stays darker than a dry field everywhere
+        g.setPaint(new GradientPaint(0, horizon, ground, 0, (float) h, scaled(ground, 0.85)));
         g.fillRect(0, horizon, width, height - horizon);
 
         // houses and trees standing on the ground
@@ -126,6 +130,10 @@ public final class Scenes {
         g.fill(new Ellipse2D.Double(x - s * 0.45, base - s * 1.4, s * 0.9, s * 0.9));
         g.setColor(leaves.brighter());
         g.fill(new Ellipse2D.Double(x - s * 0.25, base - s * 1.3, s * 0.35, s * 0.35));
+    }
+
+    private static Color scaled(Color c, double f) {
+        return new Color((int) (c.getRed() * f), (int) (c.getGreen() * f), (int) (c.getBlue() * f));
     }
 
     /** Mild per-pixel noise, the same on all channels, so the texture survives in gray. */

@@ -97,4 +97,36 @@ class DemoPartsTest {
         assertTrue(html.contains("12.3 s"));
         assertTrue(html.contains("src=\"losses.png\""));
     }
+
+    @Test
+    void stripHasAColumnPerSceneAndInputOutputTruthRows() {
+        BufferedImage truth = Scenes.scene(2, 40, 40), gray = Scenes.gray(truth);
+        BufferedImage strip = ReportStrip.draw(List.of(new BufferedImage[] {gray, truth, truth},
+                new BufferedImage[] {gray, null, truth}), 20);
+        int g = ReportStrip.GAP;
+        assertEquals(2 * 20 + 3 * g, strip.getWidth());
+        assertEquals(3 * 20 + 4 * g, strip.getHeight());
+        int inGray = strip.getRGB(g + 10, g + 10), inOut = strip.getRGB(g + 10, 2 * g + 30);
+        assertEquals((inGray >> 16) & 255, inGray & 255, "first row: the grayscale input");
+        assertNotEquals((inOut >> 16) & 255, inOut & 255, "second row: a coloured output");
+        assertEquals(0xFFC0C0C0, strip.getRGB(2 * g + 30, 2 * g + 30), "a failed output is a blank tile");
+    }
+
+    /** The colour of each kind of object can be told from the gray image: its palette's lumas are apart. */
+    @Test
+    void palettesOfEachKindDifferInLuma() {
+        Map<String, java.awt.Color[]> kinds = Map.of("ground", Scenes.GROUNDS, "wall", Scenes.WALLS, "roof", Scenes.ROOFS,
+                "balloon", Scenes.BALLOONS, "sky top", new java.awt.Color[] {Scenes.SKIES[0][0], Scenes.SKIES[1][0]});
+        kinds.forEach((kind, palette) -> {
+            for (int i = 0; i < palette.length; i++) {
+                for (int j = i + 1; j < palette.length; j++) {
+                    assertTrue(Math.abs(luma(palette[i]) - luma(palette[j])) >= 25, kind + " " + i + " vs " + j);
+                }
+            }
+        });
+    }
+
+    private static double luma(java.awt.Color c) {
+        return 0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue();
+    }
 }
