@@ -188,6 +188,17 @@ public final class JobClient {
          */
         java.util.Optional<JobEvent> follow(String jobId, Consumer<JobEvent> onEvent, Duration timeout,
                                             BooleanSupplier stop, Consumer<String> notice) {
+            return read(e -> jobId.equals(e.jobId()), jobId, onEvent, timeout, stop, notice, true);
+        }
+
+        /** Every valid event, until {@code stop} (for the chaos soak's tally); outages are waited out. */
+        void every(Consumer<JobEvent> onEvent, BooleanSupplier stop) {
+            read(e -> true, "every job", onEvent, null, stop, m -> System.err.println("          " + m), false);
+        }
+
+        private java.util.Optional<JobEvent> read(java.util.function.Predicate<JobEvent> match, String jobId,
+                Consumer<JobEvent> onEvent, Duration timeout, BooleanSupplier stop, Consumer<String> notice,
+                boolean untilEnd) {
             long deadline = timeout == null ? Long.MAX_VALUE : System.currentTimeMillis() + timeout.toMillis();
             long away = 0; // when the broker stopped answering (0 = it answers)
             long lastHeard = System.currentTimeMillis();
@@ -216,11 +227,11 @@ public final class JobClient {
                     }
                     for (ConsumerRecord<String, String> r : records) {
                         JobEvent e = parse(r);
-                        if (e == null || !jobId.equals(e.jobId())) {
+                        if (e == null || !match.test(e)) {
                             continue;
                         }
                         onEvent.accept(e);
-                        if (isEnd(e)) {
+                        if (untilEnd && isEnd(e)) {
                             return java.util.Optional.of(e);
                         }
                     }
