@@ -81,6 +81,24 @@ class CrashIT {
         dieThenRecover("finalizer", "translate-done.before-commit");
     }
 
+    /** A cancel published while no replica runs still reaches its job when one starts. */
+    @Test
+    void aCancelSentWhileNoReplicaRunsStopsTheJob() throws Exception {
+        JobChecks.putInputs(env, "nobody/in/", 4);
+        String jobId = "cancelled-while-down";
+        env.submit(TranslateJob.ofPrefix(jobId, model, env.uri("nobody/in/"), env.uri("nobody/out/"), null, null), jobId);
+        env.send(dev.pix2pix.msg.Topics.CONTROL, jobId, dev.pix2pix.msg.Json.write(
+                new dev.pix2pix.msg.CancelJob("1.0", jobId, "not wanted any more")));
+        try (WorkerProcess w = WorkerProcess.start("late-" + env.name, env.workerProps())) {
+            JobEvent end = env.events.awaitTerminal(jobId, Duration.ofMinutes(2));
+            assertEquals(EventType.CANCELLED, end.type(), end::toString);
+            assertEquals("not wanted any more", end.reason());
+            Thread.sleep(1500);
+            assertEquals(1, env.events.events(jobId).stream().filter(e -> e.type().terminal()).count());
+            assertTrue(env.outputKeys("nobody/out/").isEmpty(), "a cancelled job wrote outputs");
+        }
+    }
+
     @Test
     void anInputThatRunsTheWorkerOutOfMemoryEndsAsPoisonAfterThreeDeaths() throws Exception {
         // 6000 x 6000 = 36 MP, under the pixel ceiling, but 432 MB as floats: more than a 256 MB heap

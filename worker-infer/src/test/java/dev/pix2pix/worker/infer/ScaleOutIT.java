@@ -123,6 +123,46 @@ class ScaleOutIT {
         }
     }
 
+    /**
+     * A scale event in each direction in the middle of a job: a second replica joins (cooperative
+     * rebalance: only the partitions that move are revoked, a shard in progress on one stops at an item
+     * boundary and its new owner finishes it) and then the first one is stopped (SIGTERM, as a scale
+     * down does). The job completes once, with every output once.
+     */
+    @Test
+    void aReplicaAddedAndOneRemovedMidJob() throws Exception {
+        try (ItEnv env = new ItEnv("scale")) {
+            String model = env.uploadColorizeModel("models/tiny/");
+            JobChecks.putInputs(env, "in/", 24);
+            Map<String, String> props = env.workerProps();
+            props.put("pix2pix.kafka.session-timeout-ms", "6000");
+            props.put("pix2pix.kafka.heartbeat-interval-ms", "1500");
+            String jobId = "scaled";
+            WorkerProcess first = WorkerProcess.start("scale-first-" + env.name, props);
+            try (WorkerProcess second = startAfterProgress(env, model, jobId, props)) {
+                awaitShardConsumers(env, 2);
+                first.close(); // scale down: graceful stop, its shard in progress is left to the other replica
+                assertFalse(env.events.events(jobId).stream().anyMatch(e -> e.type().terminal()),
+                        "the job ended before the scale events; the test proved nothing");
+                JobChecks.assertCompletedOnce(env, jobId, "out/", 24, Duration.ofMinutes(4));
+                List<ManifestLine> lines = manifest(env, "out/", jobId);
+                assertTrue(lines.stream().anyMatch(l -> l.worker().equals(second.name())),
+                        "the replica added mid-job took part");
+            } finally {
+                first.kill();
+            }
+        }
+    }
+
+    /** Submits a slow job to the running replica and starts a second one once the first shard is done. */
+    private static WorkerProcess startAfterProgress(ItEnv env, String model, String jobId, Map<String, String> props)
+            throws Exception {
+        env.submit(TranslateJob.ofPrefix(jobId, model, env.uri("in/"), env.uri("out/"), null,
+                new TranslateJob.Options(null, 256, null, null, null, null, 2, null)), jobId);
+        env.events.await(jobId, e -> e.type() == EventType.PROGRESS, Duration.ofSeconds(120));
+        return WorkerProcess.start("scale-second-" + env.name, props);
+    }
+
     private static List<ManifestLine> manifest(ItEnv env, String out, String jobId) {
         String text = new String(env.store.get(S3Uri.parse(env.uri(out + ItEnv.manifest(jobId)))), StandardCharsets.UTF_8);
         return text.lines().map(l -> Json.read(l, ManifestLine.class)).toList();
