@@ -133,6 +133,12 @@ export function validateCompose(file, policy = {}, compose = loadCompose(file)) 
       if (!new RegExp(pattern).test(name)) continue;
       for (const k of keys) if (!(k in env)) errors.push(`${id}: environment ${k} is missing`);
     }
+    for (const [pattern, values] of Object.entries(policy.requiredEnvValues ?? {})) {
+      if (!new RegExp(pattern).test(name)) continue;
+      for (const [k, v] of Object.entries(values)) {
+        if (k in env && String(env[k]) !== v) errors.push(`${id}: environment ${k} must be "${v}", got "${env[k]}"`);
+      }
+    }
   }
   for (const [pattern, profile] of Object.entries(policy.requiredProfiles ?? {})) {
     const re = new RegExp(pattern);

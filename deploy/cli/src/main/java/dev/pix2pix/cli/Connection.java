@@ -82,19 +82,7 @@ public final class Connection {
 
     /** Topic names: the defaults, each overridable like the workers' (env PIX2PIX_TOPICS_*). */
     public Topics topics() {
-        Topics d = Topics.DEFAULTS;
-        return new Topics(
-                orDefault("PIX2PIX_TOPICS_TRAIN_JOBS", d.trainJobs()),
-                orDefault("PIX2PIX_TOPICS_TRANSLATE_JOBS", d.translateJobs()),
-                orDefault("PIX2PIX_TOPICS_TRANSLATE_SHARDS", d.translateShards()),
-                orDefault("PIX2PIX_TOPICS_EVENTS", d.events()),
-                orDefault("PIX2PIX_TOPICS_CONTROL", d.control()),
-                orDefault("PIX2PIX_TOPICS_DLQ", d.dlq()));
-    }
-
-    private String orDefault(String var, String def) {
-        String v = env.apply(var);
-        return v == null || v.isBlank() ? def : v;
+        return Topics.fromEnv(env::apply);
     }
 
     Path stackDir() {

@@ -3,6 +3,7 @@ package dev.pix2pix.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pix2pix.msg.TopicCreation;
 import dev.pix2pix.msg.Topics;
 import dev.pix2pix.stack.LocalStack;
 import dev.pix2pix.stack.StackInfo;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,10 +47,6 @@ public final class LocalJobStack {
     public static final String BUCKET = "pix2pix";
     public static final List<String> WORKERS = List.of("worker-train", "worker-infer");
     static final String WORKERS_FILE = "workers.json";
-    /** Same partition counts as k8s/base/kafka-topics and deploy/docker-compose.yml (plus worker-infer's internal topic). */
-    static final Map<String, Integer> PARTITIONS = Map.of(
-            Topics.TRAIN_JOBS, 8, Topics.TRANSLATE_JOBS, 4, Topics.TRANSLATE_SHARDS, 32, Topics.TRANSLATE_DONE, 4,
-            Topics.EVENTS, 6, Topics.CONTROL, 3, Topics.DLQ, 3);
     static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -172,22 +170,27 @@ public final class LocalJobStack {
         return jar;
     }
 
+    /** Every topic of the inventory, as k8s/ and compose declare it (replication capped at the one broker). */
     static void createTopics(String bootstrap) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         try (Admin admin = Admin.create(p)) {
-            for (Map.Entry<String, Integer> t : PARTITIONS.entrySet()) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            for (TopicCreation t : TopicCreation.missing(Topics.INVENTORY, Topics.DEFAULTS, existing, brokers)) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(t.getKey(), t.getValue(), (short) 1)))
-                            .all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(new NewTopic(t.name(), t.partitions(), t.replicationFactor())
+                            .configs(t.configs()))).all().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + t.getKey() + ": " + e.getCause(), e);
+                        throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause(), e);
                     }
                 }
             }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list the topics on " + bootstrap + ": " + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -24,13 +24,23 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class LocalKafka implements AutoCloseable {
     /**
-     * @param port           client port, 0 = pick a free one
-     * @param controllerPort KRaft controller port, 0 = pick a free one
-     * @param detached       true: survive this JVM (stack up); false: die with it (tests)
+     * @param port             client port, 0 = pick a free one
+     * @param controllerPort   KRaft controller port, 0 = pick a free one
+     * @param detached         true: survive this JVM (stack up); false: die with it (tests)
+     * @param autoCreateTopics the broker's {@code auto.create.topics.enable}: false = only topics created on
+     *                         purpose exist (a producer to an undeclared topic fails, as on a managed cluster)
      */
-    public record Settings(int port, int controllerPort, boolean detached) {
+    public record Settings(int port, int controllerPort, boolean detached, boolean autoCreateTopics) {
+        public Settings(int port, int controllerPort, boolean detached) {
+            this(port, controllerPort, detached, true);
+        }
+
         public static Settings defaults() {
             return new Settings(0, 0, false);
+        }
+
+        public Settings withAutoCreateTopics(boolean on) {
+            return new Settings(port, controllerPort, detached, on);
         }
     }
 
@@ -64,7 +74,7 @@ public final class LocalKafka implements AutoCloseable {
                 cport = FreePorts.pick();
             }
             try {
-                return startOnce(dir, port, cport, settings.detached());
+                return startOnce(dir, port, cport, settings);
             } catch (IllegalStateException e) {
                 // A free port may be taken between picking and binding: retry with fresh ports.
                 if (!ServerProcess.isPortConflict(e)) {
@@ -76,13 +86,13 @@ public final class LocalKafka implements AutoCloseable {
         throw failure;
     }
 
-    private static LocalKafka startOnce(Path dir, int port, int cport, boolean detached) {
+    private static LocalKafka startOnce(Path dir, int port, int cport, Settings settings) {
         try {
             Files.createDirectories(dir);
             Path data = dir.resolve("data");
             Path config = dir.resolve("server.properties");
             Path log = dir.resolve("kafka.log");
-            Files.writeString(config, serverProperties(data, port, cport));
+            Files.writeString(config, serverProperties(data, port, cport, settings));
             Files.writeString(dir.resolve("log4j2.properties"), LOG4J2);
             if (!Files.exists(data.resolve("meta.properties"))) {
                 ServerProcess.runTool("kafka-storage-format", "kafka", dir, "kafka.tools.StorageTool",
@@ -93,7 +103,7 @@ public final class LocalKafka implements AutoCloseable {
                     List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true",
                             "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties")),
                     "kafka.Kafka", List.of(config.toString()), log,
-                    detached ? ServerProcess.Lifetime.DETACHED : ServerProcess.Lifetime.TIED);
+                    settings.detached() ? ServerProcess.Lifetime.DETACHED : ServerProcess.Lifetime.TIED);
             LocalKafka kafka = new LocalKafka(dir, port, cport, server);
             server.awaitReady(START_TIMEOUT, kafka::answersRequests);
             return kafka;
@@ -102,7 +112,7 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private static String serverProperties(Path data, int port, int cport) {
+    private static String serverProperties(Path data, int port, int cport, Settings settings) {
         return String.join("\n",
                 "process.roles=broker,controller",
                 "node.id=1",
@@ -123,7 +133,7 @@ public final class LocalKafka implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 // tests join consumer groups often; do not wait 3 s for more members
                 "group.initial.rebalance.delay.ms=0",
-                "auto.create.topics.enable=true",
+                "auto.create.topics.enable=" + settings.autoCreateTopics(),
                 "");
     }
 

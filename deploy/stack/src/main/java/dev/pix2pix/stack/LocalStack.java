@@ -76,7 +76,9 @@ public final class LocalStack {
             if (keptKafka.isEmpty()) {
                 kafka = LocalKafka.start(dir.resolve("kafka"), new LocalKafka.Settings(
                         previous == null ? 0 : previous.kafkaPort(),
-                        previous == null ? 0 : previous.kafkaControllerPort(), true));
+                        previous == null ? 0 : previous.kafkaControllerPort(), true)
+                        // like compose and a managed cluster: only the declared topics exist
+                        .withAutoCreateTopics(false));
             }
             LocalS3 s3 = null;
             if (keptS3.isEmpty()) {

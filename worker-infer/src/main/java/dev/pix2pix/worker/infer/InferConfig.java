@@ -63,7 +63,10 @@ public interface InferConfig {
         Optional<Set<String>> allowedBuckets();
     }
 
+    /** Every topic of the inventory is named here, the ones worker-infer does not use included. */
     interface TopicNames {
+        String trainJobs();
+
         String translateJobs();
 
         String translateShards();
@@ -75,6 +78,13 @@ public interface InferConfig {
         String control();
 
         String dlq();
+
+        /**
+         * Create missing topics at startup, as the inventory declares them ({@link dev.pix2pix.msg.Topics}).
+         * On for the local stack; off where the topics are declared (Strimzi, compose's kafka-init).
+         */
+        @WithDefault("true")
+        boolean create();
     }
 
     interface Infer {
@@ -96,21 +106,5 @@ public interface InferConfig {
         /** Decode / encode threads per pipeline stage; 0 = all cores. */
         @WithDefault("0")
         int cpuThreads();
-
-        /** Create missing topics at startup (in Kubernetes Strimzi creates them). */
-        @WithDefault("true")
-        boolean createTopics();
-
-        /** Partitions of the shard topic when created here: the most replicas that can share one job. */
-        @WithDefault("8")
-        int shardPartitions();
-
-        /** Partitions of the other topics when created here. */
-        @WithDefault("3")
-        int partitions();
-
-        /** Replication factor of created topics; -1 = broker default. */
-        @WithDefault("-1")
-        short replicationFactor();
     }
 }

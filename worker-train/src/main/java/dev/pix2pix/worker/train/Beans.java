@@ -42,7 +42,8 @@ public class Beans {
     @Singleton
     Topics topics(WorkerConfig cfg) {
         WorkerConfig.TopicNames t = cfg.topics();
-        return new Topics(t.trainJobs(), t.translateJobs(), t.translateShards(), t.events(), t.control(), t.dlq());
+        return new Topics(t.trainJobs(), t.translateJobs(), t.translateShards(), t.translateDone(), t.events(),
+                t.control(), t.dlq());
     }
 
     @Produces

@@ -55,20 +55,18 @@ public interface WorkerConfig {
 
         String translateShards();
 
+        String translateDone();
+
         String events();
 
         String control();
 
         String dlq();
 
-        /** Partitions of topics this worker creates when they are missing. */
-        @WithDefault("3")
-        int partitions();
-
-        @WithDefault("1")
-        short replicationFactor();
-
-        /** Create missing topics at startup. */
+        /**
+         * Create missing topics at startup, as the inventory declares them ({@link dev.pix2pix.msg.Topics}).
+         * On for the local stack; off where the topics are declared (Strimzi, compose's kafka-init).
+         */
         @WithDefault("true")
         boolean create();
     }
