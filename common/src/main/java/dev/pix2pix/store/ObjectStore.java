@@ -41,12 +41,15 @@ public final class ObjectStore implements AutoCloseable {
     public ObjectStore(StoreConfig cfg) {
         this.cfg = cfg;
         // Short connect timeout so that an unreachable endpoint turns into retries quickly.
-        this.http = new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(5, TimeUnit.SECONDS)
                 .readTimeout(60, TimeUnit.SECONDS)
                 .writeTimeout(60, TimeUnit.SECONDS)
-                .retryOnConnectionFailure(false) // our retry loop decides, with backoff
-                .build();
+                .retryOnConnectionFailure(false); // our retry loop decides, with backoff
+        if (cfg.caFile() != null) {
+            StoreTls.trust(builder, cfg.caFile());
+        }
+        this.http = builder.build();
         this.client = MinioClient.builder()
                 .endpoint(cfg.endpoint())
                 .credentials(cfg.accessKey(), cfg.secretKey())

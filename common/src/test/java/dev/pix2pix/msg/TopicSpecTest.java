@@ -61,4 +61,22 @@ class TopicSpecTest {
         assertEquals(1, c.get(0).replicationFactor());
         assertEquals("86400000", c.get(0).configs().get("retention.ms"));
     }
+
+    @Test
+    void aclsFollowTheInventory() {
+        List<TopicAcls.Acl> infer = TopicAcls.forParty(Party.WORKER_INFER, Topics.DEFAULTS);
+        assertTrue(infer.contains(new TopicAcls.Acl("topic", Topics.TRANSLATE_DONE, false, "Write")));
+        assertTrue(infer.contains(new TopicAcls.Acl("topic", Topics.TRANSLATE_DONE, false, "Read")));
+        assertTrue(infer.contains(new TopicAcls.Acl("group", Topics.GROUP_INFER, false, "Read")));
+        assertTrue(infer.contains(new TopicAcls.Acl("group", Topics.GROUP_INFER + "-control-", true, "Read")));
+        assertEquals(1, infer.stream().filter(a -> a.name().equals(Topics.GROUP_INFER)).count(), "one rule per group");
+        assertTrue(infer.stream().noneMatch(a -> a.name().equals(Topics.TRAIN_JOBS)), "worker-infer never touches train jobs");
+        List<TopicAcls.Acl> cli = TopicAcls.forParty(Party.CLI, Topics.DEFAULTS);
+        assertEquals(List.of(
+                new TopicAcls.Acl("topic", Topics.TRAIN_JOBS, false, "Describe"), new TopicAcls.Acl("topic", Topics.TRAIN_JOBS, false, "Write"),
+                new TopicAcls.Acl("topic", Topics.TRANSLATE_JOBS, false, "Describe"), new TopicAcls.Acl("topic", Topics.TRANSLATE_JOBS, false, "Write"),
+                new TopicAcls.Acl("topic", Topics.EVENTS, false, "Describe"), new TopicAcls.Acl("topic", Topics.EVENTS, false, "Read"),
+                new TopicAcls.Acl("topic", Topics.CONTROL, false, "Describe"), new TopicAcls.Acl("topic", Topics.CONTROL, false, "Write")), cli,
+                "the CLI publishes jobs and cancels and reads events without a group");
+    }
 }

@@ -40,6 +40,11 @@ public final class Connection {
             description = "S3 secret key (env PIX2PIX_S3_SECRET_KEY; default: the local stack's)")
     String s3SecretKey;
 
+    @Option(names = "--s3-ca-file", paramLabel = "PEM",
+            description = "CA certificate(s) to trust for an https S3 endpoint, besides the system's "
+                    + "(env PIX2PIX_S3_CA_FILE; default: the local stack's)")
+    Path s3CaFile;
+
     @Option(names = "--stack-dir", paramLabel = "DIR",
             description = "state directory of the local stack to read defaults from (default: $PIX2PIX_STATE_DIR "
                     + "or ~/.local/state/pix2pix)")
@@ -87,14 +92,15 @@ public final class Connection {
         return k;
     }
 
-    /** The running local stack's Kafka, or null if none is recorded. */
+    /** The running local stack's Kafka (with its client properties when it is secured), or null if none is recorded. */
     private KafkaSettings stackKafka() {
         Optional<StackInfo> s = localStack();
         if (s.isEmpty()) {
             return null;
         }
         requireRunning("--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS");
-        return new KafkaSettings(s.get().bootstrapServers(), Map.of(), "the local stack in " + stackDir());
+        return new KafkaSettings(s.get().bootstrapServers(), StackClient.kafkaProperties(s.get()),
+                "the local stack in " + stackDir());
     }
 
     public StoreConfig store() {
@@ -107,7 +113,14 @@ public final class Connection {
         if (region == null || region.isBlank()) {
             region = localStack().map(StackInfo::region).orElse(null);
         }
-        return new StoreConfig(endpoint, access, secret, region, null, StoreConfig.Retry.DEFAULT);
+        Path ca = s3CaFile;
+        if (ca == null && env.get("PIX2PIX_S3_CA_FILE") != null && !env.get("PIX2PIX_S3_CA_FILE").isBlank()) {
+            ca = Path.of(env.get("PIX2PIX_S3_CA_FILE"));
+        }
+        if (ca == null && endpoint.equals(localStack().map(StackInfo::s3Endpoint).orElse(null))) {
+            ca = StackClient.caFile(localStack().get()); // the secured stack's own CA (null when plain)
+        }
+        return new StoreConfig(endpoint, access, secret, region, null, StoreConfig.Retry.DEFAULT).withCaFile(ca);
     }
 
     /** Topic names: the defaults, each overridable like the workers' (env PIX2PIX_TOPICS_*). */

@@ -59,8 +59,14 @@ public interface InferConfig {
 
         Optional<String> region();
 
-        /** Buckets this worker may touch; empty = all. */
+        /**
+         * Buckets this worker may touch; required ({@code *} = every bucket, on purpose): the worker does not
+         * start without it.
+         */
         Optional<Set<String>> allowedBuckets();
+
+        /** PEM file of CA certificates to trust for an https endpoint besides the JVM's (a private CA). */
+        Optional<java.nio.file.Path> caFile();
     }
 
     /** Every topic of the inventory is named here, the ones worker-infer does not use included. */

@@ -7,11 +7,11 @@ import dev.pix2pix.msg.Topics;
 import dev.pix2pix.store.ObjectStore;
 import dev.pix2pix.store.StoreConfig;
 import dev.pix2pix.train.Devices;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.List;
-import java.util.Set;
 import org.jboss.logging.Logger;
 
 /** Builds the engine-side objects from configuration; credentials come only from here, never from messages. */
@@ -24,7 +24,14 @@ public class Beans {
     StoreConfig storeConfig(WorkerConfig cfg) {
         WorkerConfig.S3 s3 = cfg.s3();
         return new StoreConfig(s3.endpoint(), s3.accessKey().orElse(null), s3.secretKey().orElse(null),
-                s3.region().orElse(null), Set.copyOf(s3.allowedBuckets().orElse(List.of())), StoreConfig.Retry.DEFAULT);
+                s3.region().orElse(null),
+                StoreConfig.workerAllowList(s3.allowedBuckets(), "pix2pix.s3.allowed-buckets (PIX2PIX_S3_ALLOWED_BUCKETS)"),
+                StoreConfig.Retry.DEFAULT).withCaFile(s3.caFile().orElse(null));
+    }
+
+    /** Refuses to start without a bucket allow-list (fail-closed), before any job is taken. */
+    void checkStore(@Observes StartupEvent e, WorkerConfig cfg) {
+        storeConfig(cfg);
     }
 
     @Produces

@@ -40,8 +40,11 @@ public interface WorkerConfig {
 
         Optional<String> region();
 
-        /** Empty = every bucket. */
+        /** Required ({@code *} = every bucket, on purpose): the worker does not start without it. */
         Optional<List<String>> allowedBuckets();
+
+        /** PEM file of CA certificates to trust for an https endpoint besides the JVM's (a private CA). */
+        Optional<Path> caFile();
 
         /** Bucket probed by the readiness check; default: the first allowed bucket. */
         Optional<String> healthBucket();
