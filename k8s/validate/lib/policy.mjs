@@ -438,6 +438,87 @@ function checkScaledObjects(objs, errors, policy) {
   }
 }
 
+/** host:port list -> ports; a URL -> its port (or 443 / 80 by scheme). */
+const portsOf = (bootstrap) => String(bootstrap ?? '').split(',').map((h) => Number(h.trim().split(':').pop())).filter((n) => n > 0);
+function urlPort(url) {
+  try {
+    const u = new URL(url);
+    return Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  } catch { return undefined; }
+}
+const selects = (np, labels) => {
+  const sel = np.spec?.podSelector ?? {};
+  return Object.entries(sel.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v) && (sel.matchExpressions ?? []).length === 0;
+};
+
+/**
+ * Least privilege on the network: each worker's pods are selected by a NetworkPolicy restricting both
+ * directions; egress only to Kafka (the ports of KAFKA_BOOTSTRAP_SERVERS), S3 (the port of
+ * PIX2PIX_S3_ENDPOINT) and DNS, each rule naming its destinations and ports; ingress only from the
+ * monitoring namespace to the HTTP port (metrics). Each worker uses its own S3 Secret, and the bucket
+ * allow-list is not empty (the workers are fail-closed, the manifests must name buckets).
+ */
+function checkLeastPrivilege(objs, errors, policy) {
+  const np = policy.networkPolicy ?? {};
+  const policies = ofKind(objs, 'NetworkPolicy', 'networking.k8s.io/');
+  for (const d of ofKind(objs, 'Deployment', 'apps/')) {
+    const name = d.metadata.name;
+    const id = `Deployment ${d.metadata.namespace}/${name}`;
+    const container = (d.spec?.template?.spec?.containers ?? [])[0];
+    if (!container) continue;
+    const env = resolvedEnv(container, d.metadata.namespace, objs);
+    for (const v of policy.nonEmptyEnv ?? []) {
+      if (typeof env[v] === 'string' && env[v].trim() === '') errors.push(`${id}: environment variable ${v} must not be empty (the workers refuse to start without it: name the buckets, or "*")`);
+    }
+    const secret = policy.s3Secrets?.[name];
+    if (secret) {
+      for (const v of ['PIX2PIX_S3_ACCESS_KEY', 'PIX2PIX_S3_SECRET_KEY']) {
+        const ref = (container.env ?? []).find((e) => e.name === v)?.valueFrom?.secretKeyRef;
+        if (ref?.name !== secret) errors.push(`${id}: ${v} must come from Secret ${secret} (its own S3 identity), got ${ref?.name ?? 'no secretKeyRef'}`);
+      }
+    }
+    if (!(np.workers ?? []).includes(name)) continue;
+    const labels = d.spec?.template?.metadata?.labels ?? {};
+    const mine = policies.filter((p) => p.metadata.namespace === d.metadata.namespace && selects(p, labels));
+    const both = mine.filter((p) => ['Ingress', 'Egress'].every((t) => (p.spec?.policyTypes ?? []).includes(t)));
+    if (both.length === 0) { errors.push(`${id}: no NetworkPolicy with policyTypes Ingress and Egress selects its pods`); continue; }
+    const allowed = new Map();
+    for (const p of portsOf(env.KAFKA_BOOTSTRAP_SERVERS)) allowed.set(p, `Kafka (KAFKA_BOOTSTRAP_SERVERS)`);
+    const s3 = urlPort(env.PIX2PIX_S3_ENDPOINT);
+    if (s3) allowed.set(s3, 'S3 (PIX2PIX_S3_ENDPOINT)');
+    allowed.set(np.dnsPort ?? 53, 'DNS');
+    const reached = new Set();
+    const httpPorts = new Set((container.ports ?? []).flatMap((p) => [p.name, p.containerPort]).filter((x) => x !== undefined));
+    for (const p of mine) {
+      const pid = `NetworkPolicy ${p.metadata.namespace}/${p.metadata.name}`;
+      for (const [i, rule] of (p.spec?.egress ?? []).entries()) {
+        if (!rule.to || rule.to.length === 0) errors.push(`${pid}: egress rule ${i} allows every destination (name them with to:)`);
+        if (!rule.ports || rule.ports.length === 0) errors.push(`${pid}: egress rule ${i} allows every port`);
+        for (const port of rule.ports ?? []) {
+          if (!allowed.has(port.port)) errors.push(`${pid}: egress port ${port.port} is neither Kafka, S3 nor DNS for ${name} (allowed: ${[...allowed].map(([k, v]) => `${k} ${v}`).join(', ')})`);
+          else if (port.endPort !== undefined && port.endPort !== port.port) errors.push(`${pid}: egress port range ${port.port}-${port.endPort} is wider than Kafka, S3 and DNS`);
+          else reached.add(port.port);
+        }
+      }
+      for (const [i, rule] of (p.spec?.ingress ?? []).entries()) {
+        const from = rule.from ?? [];
+        if (from.length === 0) errors.push(`${pid}: ingress rule ${i} admits every source (only the ${np.monitoringNamespace} namespace may scrape)`);
+        for (const f of from) {
+          const ns = f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+          if (f.ipBlock || ns !== np.monitoringNamespace) errors.push(`${pid}: ingress rule ${i} admits other sources than the ${np.monitoringNamespace} namespace`);
+        }
+        if (!rule.ports || rule.ports.length === 0) errors.push(`${pid}: ingress rule ${i} opens every port`);
+        for (const port of rule.ports ?? []) {
+          if (!httpPorts.has(port.port)) errors.push(`${pid}: ingress port ${port.port} is not the container's HTTP port (metrics, probes)`);
+        }
+      }
+    }
+    for (const [port, what] of allowed) {
+      if (!reached.has(port)) errors.push(`${id}: its NetworkPolicy does not allow egress to ${what} on port ${port}`);
+    }
+  }
+}
+
 /** Runs every cross-object check on the objects of one build. */
 export function checkBuild(objs, policy, isClusterScoped) {
   const errors = [];
@@ -447,6 +528,7 @@ export function checkBuild(objs, policy, isClusterScoped) {
   checkKafkaTopics(objs, errors, policy);
   checkWorkerTopics(objs, errors, policy);
   checkKafkaUsers(objs, errors, policy);
+  checkLeastPrivilege(objs, errors, policy);
   checkScaledObjects(objs, errors, policy);
   return errors;
 }
