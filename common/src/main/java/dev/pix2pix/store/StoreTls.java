@@ -76,22 +76,26 @@ final class StoreTls {
 
     /** Trusts a server that either manager trusts. */
     private record Either(X509TrustManager first, X509TrustManager second) implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        private interface Check {
+            void on(X509TrustManager tm) throws CertificateException;
+        }
+
+        private void either(Check check) throws CertificateException {
             try {
-                first.checkClientTrusted(chain, authType);
+                check.on(first);
             } catch (CertificateException e) {
-                second.checkClientTrusted(chain, authType);
+                check.on(second);
             }
         }
 
         @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            either(tm -> tm.checkClientTrusted(chain, authType));
+        }
+
+        @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            try {
-                first.checkServerTrusted(chain, authType);
-            } catch (CertificateException e) {
-                second.checkServerTrusted(chain, authType);
-            }
+            either(tm -> tm.checkServerTrusted(chain, authType));
         }
 
         @Override
