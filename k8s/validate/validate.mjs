@@ -55,6 +55,12 @@ function parseArgs(argv) {
 }
 
 const policy = JSON.parse(fs.readFileSync(path.join(here, 'policy.json'), 'utf8'));
+// The topic inventory, generated from dev.pix2pix.msg.Topics (TopicManifestsTest keeps it up to date).
+const generated = JSON.parse(fs.readFileSync(path.join(here, 'topics.json'), 'utf8'));
+const inventory = generated.topics;
+policy.kubernetes.inventory = inventory;
+policy.kubernetes.transactionalIds = generated.transactionalIds ?? {};
+policy.compose.inventory = inventory;
 const isClusterScoped = (gvk) => CLUSTER_SCOPED.has(gvk);
 const SKIP_DIRS = new Set(['node_modules', 'target', '.git', 'validate']);
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -133,18 +139,19 @@ function composeCli() {
   return null;
 }
 
-/** The compose one-shot `kafka-init` must create each KafkaTopic of k8s/base with its partitions. */
-function composeTopicsMatch(compose, baseObjs) {
+/** The compose one-shot `kafka-init` must create every topic of the inventory with its partitions, retention and cleanup policy. */
+function composeTopicsMatch(compose) {
   const errors = [];
   const init = compose.services?.['kafka-init'];
   const script = [].concat(init?.command ?? []).join('\n');
-  const created = new Map([...script.matchAll(/^\s*create\s+(\S+)\s+(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
-  const topics = baseObjs.filter((o) => o.kind === 'KafkaTopic');
-  if (topics.length === 0) errors.push('k8s/base renders no KafkaTopic to compare with');
-  for (const t of topics) {
-    const name = t.spec?.topicName ?? t.metadata.name;
-    if (!created.has(name)) errors.push(`kafka-init does not create ${name}`);
-    else if (created.get(name) !== t.spec?.partitions) errors.push(`kafka-init creates ${name} with ${created.get(name)} partitions, k8s with ${t.spec?.partitions}`);
+  const created = new Map([...script.matchAll(/^\s*create\s+(\S+)\s+(\d+)\s+(\d+)\s+(\S+)/gm)]
+    .map((m) => [m[1], { partitions: Number(m[2]), retentionMs: Number(m[3]), cleanupPolicy: m[4] }]));
+  for (const t of inventory) {
+    const c = created.get(t.name);
+    if (!c) { errors.push(`kafka-init does not create ${t.name}`); continue; }
+    for (const k of ['partitions', 'retentionMs', 'cleanupPolicy']) {
+      if (c[k] !== t[k]) errors.push(`kafka-init creates ${t.name} with ${k} ${c[k]}, the inventory says ${t[k]}`);
+    }
   }
   return errors;
 }
@@ -201,8 +208,8 @@ async function runAll(opts) {
     } else {
       console.log('SKIP  docker compose config: neither `docker compose` nor `docker-compose` is installed');
     }
-    const topicErrors = composeTopicsMatch(loadCompose(opts.compose), rendered.get('base') ?? []);
-    report(topicErrors.length === 0, 'docker-compose kafka-init creates the topics of k8s/base with the same partitions', topicErrors);
+    const topicErrors = composeTopicsMatch(loadCompose(opts.compose));
+    report(topicErrors.length === 0, 'docker-compose kafka-init creates the inventory\'s topics (partitions, retention, cleanup policy)', topicErrors);
   } else {
     report(false, `${opts.compose} is missing`);
   }
@@ -224,7 +231,7 @@ function pointer(obj, ptr) {
   return { parent, last };
 }
 
-/** Applies one mutation (set / delete / rename at a JSON pointer) in place. */
+/** Applies one mutation (set / delete / rename / replaceIn a string, at a JSON pointer) in place. */
 function mutate(target, m) {
   if (m.set) {
     const { parent, last } = pointer(target, m.set.path);
@@ -234,6 +241,13 @@ function mutate(target, m) {
     const { parent, last } = pointer(target, m.delete);
     if (!(last in parent)) throw new Error(`path ${m.delete} does not exist`);
     if (Array.isArray(parent)) parent.splice(Number(last), 1); else delete parent[last];
+  }
+  if (m.replaceIn) {
+    const { parent, last } = pointer(target, m.replaceIn.path);
+    if (typeof parent[last] !== 'string') throw new Error(`path ${m.replaceIn.path} is not a string`);
+    const replaced = parent[last].replace(new RegExp(m.replaceIn.pattern, 'gm'), m.replaceIn.with);
+    if (replaced === parent[last]) throw new Error(`pattern ${m.replaceIn.pattern} matches nothing at ${m.replaceIn.path}`);
+    parent[last] = replaced;
   }
   if (m.rename) {
     const { parent, last } = pointer(target, m.rename.path);
@@ -270,10 +284,11 @@ async function runSelfTest(opts) {
     }
     for (const m of target.mutations ?? []) {
       const objs = structuredClone(pristine);
-      const obj = objs.find((o) => o.kind === m.select.kind && o.metadata?.name === m.select.name);
+      const obj = objs.find((o) => o.kind === m.select.kind && (o.metadata?.name === m.select.name
+        || (m.select.namePrefix !== undefined && o.metadata?.name?.startsWith(m.select.namePrefix))));
       let errors;
       try {
-        if (!obj) throw new Error(`no ${m.select.kind} ${m.select.name} in ${target.build}`);
+        if (!obj) throw new Error(`no ${m.select.kind} ${m.select.name ?? `${m.select.namePrefix}*`} in ${target.build}`);
         mutate(obj, m);
         errors = validateBuild(objs, registry);
       } catch (e) {
@@ -306,7 +321,7 @@ async function runSelfTest(opts) {
     let errors;
     try {
       mutate(copy, m);
-      errors = validateCompose(opts.compose, policy.compose, copy);
+      errors = [...validateCompose(opts.compose, policy.compose, copy), ...composeTopicsMatch(copy)];
     } catch (e) {
       errors = [`mutation could not be applied: ${e.message}`];
     }

@@ -133,6 +133,28 @@ export function validateCompose(file, policy = {}, compose = loadCompose(file)) 
       if (!new RegExp(pattern).test(name)) continue;
       for (const k of keys) if (!(k in env)) errors.push(`${id}: environment ${k} is missing`);
     }
+    // Least privilege: published ports only on the loopback interface, no secret with a default or
+    // written in the file, and each worker with its own S3 identity (never MinIO's root credentials).
+    for (const p of svc.ports ?? []) {
+      const hostIp = typeof p === 'object' ? p.host_ip : (String(p).split(':').length >= 3 ? String(p).split(':')[0] : undefined);
+      if (policy.hostIp && hostIp !== policy.hostIp) errors.push(`${id}: publishes ${typeof p === 'object' ? JSON.stringify(p) : p} on every interface; bind it to ${policy.hostIp} ("${policy.hostIp}:HOST:CONTAINER")`);
+    }
+    for (const [k, v] of Object.entries(env)) {
+      if (/(SECRET|PASSWORD)/.test(k) && !/^\$\{[A-Za-z_][A-Za-z0-9_]*:?\?[^}]*\}$/.test(String(v ?? ''))) {
+        errors.push(`${id}: ${k} has a default or a value written in the file; require it with \${VAR:?message}`);
+      }
+    }
+    for (const [pattern, identity] of Object.entries(policy.s3Identities ?? {})) {
+      if (new RegExp(pattern).test(name) && env.PIX2PIX_S3_ACCESS_KEY !== identity) {
+        errors.push(`${id}: PIX2PIX_S3_ACCESS_KEY must be its own MinIO identity ${identity}, got ${env.PIX2PIX_S3_ACCESS_KEY}`);
+      }
+    }
+    for (const [pattern, values] of Object.entries(policy.requiredEnvValues ?? {})) {
+      if (!new RegExp(pattern).test(name)) continue;
+      for (const [k, v] of Object.entries(values)) {
+        if (k in env && String(env[k]) !== v) errors.push(`${id}: environment ${k} must be "${v}", got "${env[k]}"`);
+      }
+    }
   }
   for (const [pattern, profile] of Object.entries(policy.requiredProfiles ?? {})) {
     const re = new RegExp(pattern);

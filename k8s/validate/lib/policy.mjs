@@ -187,9 +187,170 @@ function checkKafkaTopics(objs, errors, policy) {
   for (const u of ofKind(objs, 'KafkaUser', 'kafka.strimzi.io/')) {
     if (!u.metadata.labels?.['strimzi.io/cluster']) errors.push(`KafkaUser ${u.metadata.namespace}/${u.metadata.name}: label strimzi.io/cluster is required (the User Operator ignores the user otherwise)`);
   }
+  // Every topic of the inventory (topics.json, generated from dev.pix2pix.msg.Topics) is declared
+  // with the inventory's partitions, retention and cleanup policy; replicas may differ per cluster.
+  if (ofKind(objs, 'KafkaTopic', 'kafka.strimzi.io/').length === 0) return;
   const topics = topicsOf(objs);
-  for (const name of policy.requiredTopics ?? []) {
-    if (ofKind(objs, 'KafkaTopic').length > 0 && !topics.has(name)) errors.push(`KafkaTopic for topic ${name} is missing`);
+  for (const inv of policy.inventory ?? []) {
+    const t = topics.get(inv.name);
+    if (!t) { errors.push(`KafkaTopic for topic ${inv.name} is missing (the inventory dev.pix2pix.msg.Topics declares it)`); continue; }
+    const id = `KafkaTopic ${t.metadata.namespace}/${t.metadata.name}`;
+    if (t.spec?.partitions !== inv.partitions) errors.push(`${id}: ${t.spec?.partitions} partitions, the inventory says ${inv.partitions}`);
+    const cfg = t.spec?.config ?? {};
+    if (String(cfg['retention.ms']) !== String(inv.retentionMs)) errors.push(`${id}: retention.ms ${cfg['retention.ms']}, the inventory says ${inv.retentionMs}`);
+    if (String(cfg['cleanup.policy']) !== inv.cleanupPolicy) errors.push(`${id}: cleanup.policy ${cfg['cleanup.policy']}, the inventory says ${inv.cleanupPolicy}`);
+  }
+  const known = new Set((policy.inventory ?? []).map((i) => i.name));
+  for (const [name, t] of topics) {
+    if (name.startsWith('pix2pix.') && !known.has(name)) errors.push(`KafkaTopic ${t.metadata.namespace}/${t.metadata.name}: topic ${name} is not in the inventory dev.pix2pix.msg.Topics (nobody uses it)`);
+  }
+}
+
+/** The inventory's topics a party uses, with the names its Deployment's env gives them. */
+function usedTopics(policy, party, env) {
+  const used = [];
+  for (const inv of policy.inventory ?? []) {
+    const produces = (inv.producers ?? []).includes(party);
+    const reader = (inv.readers ?? []).find((r) => r.party === party);
+    if (!produces && !reader) continue;
+    const fromEnv = env?.[inv.env];
+    used.push({ inv, name: typeof fromEnv === 'string' && fromEnv !== '' ? fromEnv : inv.name, produces, reader });
+  }
+  return used;
+}
+
+const workerDeployments = (objs, policy) => ofKind(objs, 'Deployment', 'apps/')
+  .filter((d) => (policy.inventory ?? []).some((i) => (i.producers ?? []).includes(d.metadata.name) || (i.readers ?? []).some((r) => r.party === d.metadata.name)));
+
+/**
+ * Each worker consumes and produces only declared topics (the names its env resolves to), and does
+ * not create topics itself where KafkaTopics declare them (requiredEnvValues).
+ */
+function checkWorkerTopics(objs, errors, policy) {
+  const topics = topicsOf(objs);
+  for (const d of workerDeployments(objs, policy)) {
+    const id = `Deployment ${d.metadata.namespace}/${d.metadata.name}`;
+    const container = (d.spec?.template?.spec?.containers ?? [])[0];
+    const env = container ? resolvedEnv(container, d.metadata.namespace, objs) : {};
+    for (const [name, value] of Object.entries(policy.requiredEnvValues?.[d.metadata.name] ?? {})) {
+      if (env[name] !== value) errors.push(`${id}: environment variable ${name} must be "${value}", got ${env[name] === undefined ? 'none' : `"${env[name]}"`}`);
+    }
+    if (topics.size === 0) continue;
+    for (const u of usedTopics(policy, d.metadata.name, env)) {
+      if (!topics.has(u.name)) {
+        const verb = u.produces && u.reader ? 'produces and consumes' : u.produces ? 'produces' : 'consumes';
+        errors.push(`${id}: ${verb} topic ${u.name} (${u.inv.env}), which no KafkaTopic declares`);
+      }
+    }
+  }
+}
+
+// Kafka ACL semantics (AclAuthorizer / StandardAuthorizer): All covers every operation; Read, Write,
+// Delete and Alter imply Describe; AlterConfigs implies DescribeConfigs. A matching deny wins.
+const IMPLIES = { Describe: ['Read', 'Write', 'Delete', 'Alter'], DescribeConfigs: ['AlterConfigs'] };
+const aclMatches = (acl, type, name) => {
+  const r = acl.resource ?? {};
+  if (r.type !== type) return false;
+  if (r.name === '*') return true;
+  return (r.patternType ?? 'literal') === 'prefix' ? name.startsWith(r.name) : r.name === name;
+};
+/** Does `user` allow `op` on the resource? `prefixOnly`: name is a prefix completed at run time (a per-replica group). */
+function allows(user, type, name, op, prefixOnly = false) {
+  const acls = (user.spec?.authorization?.acls ?? []).filter((a) => {
+    if (!aclMatches(a, type, name)) return false;
+    // a literal ACL cannot cover names completed at run time
+    return !prefixOnly || a.resource.name === '*' || (a.resource.patternType ?? 'literal') === 'prefix';
+  });
+  const grants = (a) => {
+    const ops = a.operations ?? (a.operation ? [a.operation] : []);
+    return ops.includes('All') || ops.includes(op) || (IMPLIES[op] ?? []).some((o) => ops.includes(o));
+  };
+  if (acls.some((a) => a.type === 'deny' && grants(a))) return false;
+  return acls.some((a) => (a.type ?? 'allow') === 'allow' && grants(a));
+}
+
+/**
+ * The KafkaUser of each party (policy.kafkaUsers) allows everything the party does according to the
+ * inventory (Read on what it consumes and on its groups, Write on what it produces, Describe on all
+ * of them), and nothing more: each allowed operation must be needed by some use.
+ */
+function checkKafkaUsers(objs, errors, policy) {
+  const users = ofKind(objs, 'KafkaUser', 'kafka.strimzi.io/');
+  if (users.length === 0) return;
+  const needs = new Map(); // party -> [{type, name, op, prefixOnly}]
+  const need = (party, type, name, op, prefixOnly = false) => {
+    if (!needs.has(party)) needs.set(party, []);
+    needs.get(party).push({ type, name, op, prefixOnly });
+  };
+  const deployments = new Map(ofKind(objs, 'Deployment', 'apps/').map((d) => [d.metadata.name, d]));
+  for (const party of Object.keys(policy.kafkaUsers ?? {})) {
+    if (party === 'keda') continue;
+    const d = deployments.get(party);
+    const container = d ? (d.spec?.template?.spec?.containers ?? [])[0] : undefined;
+    const env = container ? resolvedEnv(container, d.metadata.namespace, objs) : {};
+    // each message's outcome is published in a transaction: Write on the party's transactional ids
+    const tx = (policy.transactionalIds ?? {})[party];
+    if (tx) need(party, 'transactionalId', tx, 'Write', true);
+    for (const u of usedTopics(policy, party, env)) {
+      need(party, 'topic', u.name, 'Describe');
+      if (u.produces) need(party, 'topic', u.name, 'Write');
+      if (u.reader) {
+        need(party, 'topic', u.name, 'Read');
+        if (u.reader.group) need(party, 'group', u.reader.group, 'Read', u.reader.perReplica);
+      }
+    }
+  }
+  // KEDA reads the lag of the groups and topics its kafka triggers name.
+  for (const so of ofKind(objs, 'ScaledObject', 'keda.sh/')) {
+    const target = deployments.get(so.spec?.scaleTargetRef?.name);
+    const container = target ? (target.spec?.template?.spec?.containers ?? [])[0] : undefined;
+    const env = container ? resolvedEnv(container, target.metadata.namespace, objs) : {};
+    for (const trig of so.spec?.triggers ?? []) {
+      if (trig.type !== 'kafka' || !trig.authenticationRef) continue;
+      const md = trig.metadata ?? {};
+      const topic = md.topic ?? env[md.topicFromEnv];
+      const group = md.consumerGroup ?? env[md.consumerGroupFromEnv];
+      if (topic) need('keda', 'topic', topic, 'Describe');
+      if (group) need('keda', 'group', group, 'Describe');
+    }
+  }
+  // Every resource some party uses, and every topic and group of the inventory.
+  const known = [];
+  const addKnown = (type, name) => { if (!known.some((k) => k.type === type && k.name === name)) known.push({ type, name }); };
+  for (const list of needs.values()) for (const n of list) addKnown(n.type, n.name);
+  for (const inv of policy.inventory ?? []) {
+    addKnown('topic', inv.name);
+    for (const r of inv.readers ?? []) if (r.group) addKnown('group', r.group);
+  }
+  for (const [party, userName] of Object.entries(policy.kafkaUsers ?? {})) {
+    const user = users.find((u) => u.metadata.name === userName);
+    const wanted = needs.get(party) ?? [];
+    if (!user) {
+      if (wanted.length > 0) errors.push(`KafkaUser ${userName} (the Kafka identity of ${party}) is missing`);
+      continue;
+    }
+    const id = `KafkaUser ${user.metadata.namespace}/${userName}`;
+    for (const n of wanted) {
+      if (!allows(user, n.type, n.name, n.op, n.prefixOnly)) {
+        errors.push(`${id}: does not allow ${n.op} on ${n.type} ${n.name}${n.prefixOnly ? '* (a prefix ACL: one group per replica)' : ''}, which ${party} needs`);
+      }
+    }
+    // Least privilege: every allowed operation is needed on every known resource the ACL matches
+    // (so a prefix such as `pix2pix.` fails when it also opens topics the party does not use).
+    for (const acl of user.spec?.authorization?.acls ?? []) {
+      if ((acl.type ?? 'allow') !== 'allow') continue;
+      const r = acl.resource ?? {};
+      const hits = known.filter((k) => k.type === r.type && aclMatches(acl, k.type, k.name));
+      for (const op of acl.operations ?? (acl.operation ? [acl.operation] : [])) {
+        const needed = (k) => wanted.some((n) => n.type === k.type && n.name === k.name
+          && (op === n.op || (op === 'Describe' && n.type === 'topic'))); // an explicit Describe beside Read/Write is fine
+        const via = `${r.name} (${r.patternType ?? 'literal'})`;
+        if (hits.length === 0) errors.push(`${id}: allows ${op} on ${r.type} ${via}, which ${party} never needs (least privilege)`);
+        for (const k of hits.filter((h) => !needed(h))) {
+          errors.push(`${id}: allows ${op} on ${k.type} ${k.name} through ${via}, which ${party} never needs (least privilege)`);
+        }
+      }
+    }
   }
 }
 
@@ -280,6 +441,87 @@ function checkScaledObjects(objs, errors, policy) {
   }
 }
 
+/** host:port list -> ports; a URL -> its port (or 443 / 80 by scheme). */
+const portsOf = (bootstrap) => String(bootstrap ?? '').split(',').map((h) => Number(h.trim().split(':').pop())).filter((n) => n > 0);
+function urlPort(url) {
+  try {
+    const u = new URL(url);
+    return Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  } catch { return undefined; }
+}
+const selects = (np, labels) => {
+  const sel = np.spec?.podSelector ?? {};
+  return Object.entries(sel.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v) && (sel.matchExpressions ?? []).length === 0;
+};
+
+/**
+ * Least privilege on the network: each worker's pods are selected by a NetworkPolicy restricting both
+ * directions; egress only to Kafka (the ports of KAFKA_BOOTSTRAP_SERVERS), S3 (the port of
+ * PIX2PIX_S3_ENDPOINT) and DNS, each rule naming its destinations and ports; ingress only from the
+ * monitoring namespace to the HTTP port (metrics). Each worker uses its own S3 Secret, and the bucket
+ * allow-list is not empty (the workers are fail-closed, the manifests must name buckets).
+ */
+function checkLeastPrivilege(objs, errors, policy) {
+  const np = policy.networkPolicy ?? {};
+  const policies = ofKind(objs, 'NetworkPolicy', 'networking.k8s.io/');
+  for (const d of ofKind(objs, 'Deployment', 'apps/')) {
+    const name = d.metadata.name;
+    const id = `Deployment ${d.metadata.namespace}/${name}`;
+    const container = (d.spec?.template?.spec?.containers ?? [])[0];
+    if (!container) continue;
+    const env = resolvedEnv(container, d.metadata.namespace, objs);
+    for (const v of policy.nonEmptyEnv ?? []) {
+      if (typeof env[v] === 'string' && env[v].trim() === '') errors.push(`${id}: environment variable ${v} must not be empty (the workers refuse to start without it: name the buckets, or "*")`);
+    }
+    const secret = policy.s3Secrets?.[name];
+    if (secret) {
+      for (const v of ['PIX2PIX_S3_ACCESS_KEY', 'PIX2PIX_S3_SECRET_KEY']) {
+        const ref = (container.env ?? []).find((e) => e.name === v)?.valueFrom?.secretKeyRef;
+        if (ref?.name !== secret) errors.push(`${id}: ${v} must come from Secret ${secret} (its own S3 identity), got ${ref?.name ?? 'no secretKeyRef'}`);
+      }
+    }
+    if (!(np.workers ?? []).includes(name)) continue;
+    const labels = d.spec?.template?.metadata?.labels ?? {};
+    const mine = policies.filter((p) => p.metadata.namespace === d.metadata.namespace && selects(p, labels));
+    const both = mine.filter((p) => ['Ingress', 'Egress'].every((t) => (p.spec?.policyTypes ?? []).includes(t)));
+    if (both.length === 0) { errors.push(`${id}: no NetworkPolicy with policyTypes Ingress and Egress selects its pods`); continue; }
+    const allowed = new Map();
+    for (const p of portsOf(env.KAFKA_BOOTSTRAP_SERVERS)) allowed.set(p, `Kafka (KAFKA_BOOTSTRAP_SERVERS)`);
+    const s3 = urlPort(env.PIX2PIX_S3_ENDPOINT);
+    if (s3) allowed.set(s3, 'S3 (PIX2PIX_S3_ENDPOINT)');
+    allowed.set(np.dnsPort ?? 53, 'DNS');
+    const reached = new Set();
+    const httpPorts = new Set((container.ports ?? []).flatMap((p) => [p.name, p.containerPort]).filter((x) => x !== undefined));
+    for (const p of mine) {
+      const pid = `NetworkPolicy ${p.metadata.namespace}/${p.metadata.name}`;
+      for (const [i, rule] of (p.spec?.egress ?? []).entries()) {
+        if (!rule.to || rule.to.length === 0) errors.push(`${pid}: egress rule ${i} allows every destination (name them with to:)`);
+        if (!rule.ports || rule.ports.length === 0) errors.push(`${pid}: egress rule ${i} allows every port`);
+        for (const port of rule.ports ?? []) {
+          if (!allowed.has(port.port)) errors.push(`${pid}: egress port ${port.port} is neither Kafka, S3 nor DNS for ${name} (allowed: ${[...allowed].map(([k, v]) => `${k} ${v}`).join(', ')})`);
+          else if (port.endPort !== undefined && port.endPort !== port.port) errors.push(`${pid}: egress port range ${port.port}-${port.endPort} is wider than Kafka, S3 and DNS`);
+          else reached.add(port.port);
+        }
+      }
+      for (const [i, rule] of (p.spec?.ingress ?? []).entries()) {
+        const from = rule.from ?? [];
+        if (from.length === 0) errors.push(`${pid}: ingress rule ${i} admits every source (only the ${np.monitoringNamespace} namespace may scrape)`);
+        for (const f of from) {
+          const ns = f.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+          if (f.ipBlock || ns !== np.monitoringNamespace) errors.push(`${pid}: ingress rule ${i} admits other sources than the ${np.monitoringNamespace} namespace`);
+        }
+        if (!rule.ports || rule.ports.length === 0) errors.push(`${pid}: ingress rule ${i} opens every port`);
+        for (const port of rule.ports ?? []) {
+          if (!httpPorts.has(port.port)) errors.push(`${pid}: ingress port ${port.port} is not the container's HTTP port (metrics, probes)`);
+        }
+      }
+    }
+    for (const [port, what] of allowed) {
+      if (!reached.has(port)) errors.push(`${id}: its NetworkPolicy does not allow egress to ${what} on port ${port}`);
+    }
+  }
+}
+
 /** Runs every cross-object check on the objects of one build. */
 export function checkBuild(objs, policy, isClusterScoped) {
   const errors = [];
@@ -287,6 +529,9 @@ export function checkBuild(objs, policy, isClusterScoped) {
   checkDeployments(objs, errors, policy);
   checkSelectors(objs, errors);
   checkKafkaTopics(objs, errors, policy);
+  checkWorkerTopics(objs, errors, policy);
+  checkKafkaUsers(objs, errors, policy);
+  checkLeastPrivilege(objs, errors, policy);
   checkScaledObjects(objs, errors, policy);
   return errors;
 }

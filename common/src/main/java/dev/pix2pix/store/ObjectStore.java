@@ -56,13 +56,16 @@ public final class ObjectStore implements AutoCloseable {
         this.cfg = cfg;
         this.outages = outages == null ? OutageListener.NONE : outages;
         // Short connect timeout so that an unreachable endpoint turns into retries quickly.
-        this.http = new OkHttpClient.Builder()
+        OkHttpClient.Builder builder = new OkHttpClient.Builder()
                 .connectTimeout(5, TimeUnit.SECONDS)
                 // silence between bytes, not a whole transfer: a hung server is noticed (and retried) soon
                 .readTimeout(20, TimeUnit.SECONDS)
                 .writeTimeout(20, TimeUnit.SECONDS)
-                .retryOnConnectionFailure(false) // our retry loop decides, with backoff
-                .build();
+                .retryOnConnectionFailure(false); // our retry loop decides, with backoff
+        if (cfg.caFile() != null) {
+            StoreTls.trust(builder, cfg.caFile());
+        }
+        this.http = builder.build();
         this.client = MinioClient.builder()
                 .endpoint(cfg.endpoint())
                 .credentials(cfg.accessKey(), cfg.secretKey())

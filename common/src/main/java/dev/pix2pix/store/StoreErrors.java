@@ -43,6 +43,9 @@ final class StoreErrors {
             // 5xx, or a non-S3 answer (e.g. an HTML page from a proxy that is restarting)
             return StoreException.Kind.TRANSIENT;
         }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return StoreException.Kind.OTHER; // an untrusted certificate does not heal by waiting
+        }
         if (e instanceof FileSystemException) {
             return StoreException.Kind.OTHER; // our local file, not the network
         }
@@ -67,6 +70,10 @@ final class StoreErrors {
             }
         } else {
             msg.append(e.getClass().getSimpleName()).append(": ").append(e.getMessage());
+            if (e instanceof javax.net.ssl.SSLException) {
+                msg.append(" - TLS with ").append(endpoint).append(" failed: if its certificate comes from a private CA, ")
+                        .append("give that CA (PIX2PIX_S3_CA_FILE, pix2pix.s3.ca-file, --s3-ca-file)");
+            }
         }
         switch (kind) {
             case NOT_FOUND -> msg.append(uri.key().isEmpty() || isCode(e, "NoSuchBucket")

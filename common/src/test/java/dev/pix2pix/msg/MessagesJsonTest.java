@@ -60,6 +60,6 @@ class MessagesJsonTest {
     @Test
     void topicNamesAreDecidedHere() {
         assertEquals(List.of("pix2pix.train.jobs", "pix2pix.translate.jobs", "pix2pix.translate.shards",
-                "pix2pix.events", "pix2pix.control", "pix2pix.dlq"), Topics.DEFAULTS.all());
+                "pix2pix.translate.done", "pix2pix.events", "pix2pix.control", "pix2pix.dlq"), Topics.DEFAULTS.all());
     }
 }

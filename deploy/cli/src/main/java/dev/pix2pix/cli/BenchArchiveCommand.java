@@ -19,7 +19,6 @@ import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.UnetGenerator;
-import dev.pix2pix.train.Devices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +81,7 @@ final class BenchArchiveCommand implements Callable<Integer> {
         List<String> keys = FolderIO.keys(in);
         ImageDecoder decoder = new ImageDecoder();
         Map<String, Object> res = new LinkedHashMap<>();
-        try (NDManager m = NDManager.newBaseManager(Devices.selectForInference(device)); Loaded loaded = open(m)) {
+        try (NDManager m = NDManager.newBaseManager(EngineSetup.device(device, true, System.err)); Loaded loaded = open(m)) {
             Translator tr = new Translator(loaded.g, loaded.info, new InferenceSettings(renderSize, false, batch, 0));
             ExecutorService pool = Executors.newFixedThreadPool(cpu);
             try {

@@ -7,7 +7,6 @@ import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.UnetGenerator;
 import dev.pix2pix.nn.HostUpload;
 import dev.pix2pix.nn.Pass;
-import dev.pix2pix.train.Devices;
 import dev.pix2pix.train.TrainOptions;
 import dev.pix2pix.train.Trainer;
 import java.io.IOException;
@@ -63,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelSpec spec = model.spec(3, 3);
         // as the workers do: autotuned for training, deterministic algorithm choice for inference
-        Device dev = what.equals("infer") ? Devices.selectForInference(device) : Devices.select(device);
+        Device dev = EngineSetup.device(device, what.equals("infer"), System.err);
         Random r = new Random(1);
         int n = batch;
         float[] in = randomImage(r, n * spec.inputNc() * size * size);

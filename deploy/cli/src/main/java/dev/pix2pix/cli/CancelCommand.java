@@ -34,7 +34,7 @@ final class CancelCommand implements Callable<Integer> {
             return 2;
         }
         String topic = connection.topics().control();
-        new JobClient(connection.bootstrapServers()).publish(topic, jobId, json);
+        new JobClient(connection.kafka()).publish(topic, jobId, json);
         System.err.println("cancel requested for " + jobId + " on " + topic);
         return 0;
     }

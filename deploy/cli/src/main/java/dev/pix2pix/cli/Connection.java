@@ -13,11 +13,20 @@ import picocli.CommandLine.Option;
 /**
  * Where Kafka and S3 are, for every job command: a flag, else its environment variable, else the
  * running local stack ({@code stack.json} in the stack's state directory, see {@code pix2pix stack up}).
+ * Kafka security settings come as Kafka's own tools take them ({@code --command-config FILE}) or as the
+ * workers do ({@code KAFKA_SECURITY_PROTOCOL}, {@code KAFKA_SASL_*}, {@code KAFKA_SSL_*}); see {@link KafkaSettings}.
  */
 public final class Connection {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS; default: the local stack's)")
     String bootstrapServers;
+
+    @Option(names = "--command-config", paramLabel = "FILE",
+            description = "Kafka client properties (security.protocol, sasl.*, ssl.*, any client setting), as "
+                    + "kafka-topics.sh --command-config takes them; they override the KAFKA_* environment variables "
+                    + "(KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_JAAS_CONFIG, "
+                    + "KAFKA_SSL_TRUSTSTORE_LOCATION, ...)")
+    Path commandConfig;
 
     @Option(names = "--s3-endpoint", paramLabel = "URL",
             description = "S3 endpoint, e.g. http://127.0.0.1:9000 (env PIX2PIX_S3_ENDPOINT; default: the local stack's)")
@@ -31,13 +40,18 @@ public final class Connection {
             description = "S3 secret key (env PIX2PIX_S3_SECRET_KEY; default: the local stack's)")
     String s3SecretKey;
 
+    @Option(names = "--s3-ca-file", paramLabel = "PEM",
+            description = "CA certificate(s) to trust for an https S3 endpoint, besides the system's "
+                    + "(env PIX2PIX_S3_CA_FILE; default: the local stack's)")
+    Path s3CaFile;
+
     @Option(names = "--stack-dir", paramLabel = "DIR",
             description = "state directory of the local stack to read defaults from (default: $PIX2PIX_STATE_DIR "
                     + "or ~/.local/state/pix2pix)")
     Path stackDir;
 
-    /** Environment lookup; replaced in tests. */
-    Function<String, String> env = System::getenv;
+    /** The environment; replaced in tests. */
+    Map<String, String> env = System.getenv();
 
     private Optional<StackInfo> stack;
 
@@ -50,7 +64,7 @@ public final class Connection {
         c.s3Endpoint = endpoint;
         c.s3AccessKey = accessKey;
         c.s3SecretKey = secretKey;
-        c.env = k -> null;
+        c.env = Map.of();
         return c;
     }
 
@@ -58,13 +72,35 @@ public final class Connection {
     public static Connection ofStack(Path dir) {
         Connection c = new Connection();
         c.stackDir = dir;
-        c.env = k -> null;
+        c.env = Map.of();
         return c;
     }
 
     public String bootstrapServers() {
-        return pick(bootstrapServers, "KAFKA_BOOTSTRAP_SERVERS", StackInfo::bootstrapServers, "Kafka",
-                "--bootstrap-servers");
+        return kafka().bootstrapServers();
+    }
+
+    /** Bootstrap servers and client properties (TLS, SASL, ...) for the job commands. */
+    public KafkaSettings kafka() {
+        KafkaSettings k = KafkaSettings.resolve(bootstrapServers, env, commandConfig, this::stackKafka);
+        if (k == null) {
+            throw new IllegalStateException("no Kafka given: pass --bootstrap-servers, set KAFKA_BOOTSTRAP_SERVERS, "
+                    + "put bootstrap.servers in --command-config FILE, or start the local stack with `pix2pix stack up` "
+                    + "(none recorded in " + stackDir() + "; for another state dir pass --stack-dir DIR or set "
+                    + "PIX2PIX_STATE_DIR)");
+        }
+        return k;
+    }
+
+    /** The running local stack's Kafka (with its client properties when it is secured), or null if none is recorded. */
+    private KafkaSettings stackKafka() {
+        Optional<StackInfo> s = localStack();
+        if (s.isEmpty()) {
+            return null;
+        }
+        requireRunning("--bootstrap-servers", "KAFKA_BOOTSTRAP_SERVERS");
+        return new KafkaSettings(s.get().bootstrapServers(), StackClient.kafkaProperties(s.get()),
+                "the local stack in " + stackDir());
     }
 
     public StoreConfig store() {
@@ -73,28 +109,23 @@ public final class Connection {
                 "--s3-access-key");
         String secret = pick(s3SecretKey, "PIX2PIX_S3_SECRET_KEY", StackInfo::secretKey, "the S3 secret key",
                 "--s3-secret-key");
-        String region = env.apply("PIX2PIX_S3_REGION");
+        String region = env.get("PIX2PIX_S3_REGION");
         if (region == null || region.isBlank()) {
             region = localStack().map(StackInfo::region).orElse(null);
         }
-        return new StoreConfig(endpoint, access, secret, region, null, StoreConfig.Retry.DEFAULT);
+        Path ca = s3CaFile;
+        if (ca == null && env.get("PIX2PIX_S3_CA_FILE") != null && !env.get("PIX2PIX_S3_CA_FILE").isBlank()) {
+            ca = Path.of(env.get("PIX2PIX_S3_CA_FILE"));
+        }
+        if (ca == null && endpoint.equals(localStack().map(StackInfo::s3Endpoint).orElse(null))) {
+            ca = StackClient.caFile(localStack().get()); // the secured stack's own CA (null when plain)
+        }
+        return new StoreConfig(endpoint, access, secret, region, null, StoreConfig.Retry.DEFAULT).withCaFile(ca);
     }
 
     /** Topic names: the defaults, each overridable like the workers' (env PIX2PIX_TOPICS_*). */
     public Topics topics() {
-        Topics d = Topics.DEFAULTS;
-        return new Topics(
-                orDefault("PIX2PIX_TOPICS_TRAIN_JOBS", d.trainJobs()),
-                orDefault("PIX2PIX_TOPICS_TRANSLATE_JOBS", d.translateJobs()),
-                orDefault("PIX2PIX_TOPICS_TRANSLATE_SHARDS", d.translateShards()),
-                orDefault("PIX2PIX_TOPICS_EVENTS", d.events()),
-                orDefault("PIX2PIX_TOPICS_CONTROL", d.control()),
-                orDefault("PIX2PIX_TOPICS_DLQ", d.dlq()));
-    }
-
-    private String orDefault(String var, String def) {
-        String v = env.apply(var);
-        return v == null || v.isBlank() ? def : v;
+        return Topics.fromEnv(env::get);
     }
 
     Path stackDir() {
@@ -112,24 +143,29 @@ public final class Connection {
         if (flag != null && !flag.isBlank()) {
             return flag;
         }
-        String v = env.apply(var);
+        String v = env.get(var);
         if (v != null && !v.isBlank()) {
             return v;
         }
         Optional<StackInfo> s = localStack();
         if (s.isPresent()) {
-            if (!s.get().serversRunning()) {
-                throw new IllegalStateException("the local stack in " + stackDir() + " is not running (its servers "
-                        + "stopped): start it with `pix2pix stack up`, or give " + option + " / " + var);
-            }
+            requireRunning(option, var);
             return fromStack.apply(s.get());
         }
         throw new IllegalStateException("no " + what + " given: pass " + option + ", set " + var
-                + ", or start the local stack with `pix2pix stack up` (none recorded in " + stackDir() + ")");
+                + ", or start the local stack with `pix2pix stack up` (none recorded in " + stackDir()
+                + "; for another state dir pass --stack-dir DIR or set PIX2PIX_STATE_DIR)");
+    }
+
+    private void requireRunning(String option, String var) {
+        if (!localStack().map(StackInfo::serversRunning).orElse(false)) {
+            throw new IllegalStateException("the local stack in " + stackDir() + " is not running (its servers "
+                    + "stopped): start it with `pix2pix stack up`, or give " + option + " / " + var);
+        }
     }
 
     /** For messages: the settings without the secret. */
     Map<String, String> describe() {
-        return Map.of("bootstrapServers", bootstrapServers(), "s3Endpoint", store().endpoint());
+        return Map.of("kafka", kafka().describe(), "s3Endpoint", store().endpoint());
     }
 }

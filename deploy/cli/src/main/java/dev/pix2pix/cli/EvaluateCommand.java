@@ -9,7 +9,6 @@ import dev.pix2pix.metrics.MetricsSummary;
 import dev.pix2pix.infer.ModelLoader;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.UnetGenerator;
-import dev.pix2pix.train.Devices;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -51,7 +50,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (NDManager m = NDManager.newBaseManager(Devices.selectForInference(device));
+        try (NDManager m = NDManager.newBaseManager(EngineSetup.device(device, true, System.err));
                 ModelLoader.Loaded loaded = ModelLoader.load(model, m)) {
         ModelInfo info = loaded.info();
         UnetGenerator g = loaded.generator();

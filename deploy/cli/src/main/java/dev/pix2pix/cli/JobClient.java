@@ -36,36 +36,38 @@ public final class JobClient {
     /** How long a client waits for a broker before giving up with a readable error. */
     static final int BROKER_TIMEOUT_MS = 15_000;
 
+    private final KafkaSettings kafka;
     private final String bootstrapServers;
     private final JobValidator validator = new JobValidator();
 
+    /** Plaintext, bootstrap servers only. */
     public JobClient(String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+        this(KafkaSettings.plain(bootstrapServers));
+    }
+
+    /** With the connection's client properties (TLS, SASL, ...). */
+    public JobClient(KafkaSettings kafka) {
+        this.kafka = kafka;
+        this.bootstrapServers = kafka.bootstrapServers();
     }
 
     /** Publishes {@code json} with key {@code key} and waits for the broker's acknowledgement. */
     public RecordMetadata publish(String topic, String key, String json) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "pix2pix-cli");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, BROKER_TIMEOUT_MS);
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS * 2);
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS);
+        Properties p = kafka.clientProperties(Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, "pix2pix-cli",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, BROKER_TIMEOUT_MS,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS * 2,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS));
+        String action = "publishing to " + topic;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
             return producer.send(new ProducerRecord<>(topic, key, json)).get(BROKER_TIMEOUT_MS * 3L, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish to " + topic + " on " + bootstrapServers + ": "
-                    + Main.message(e.getCause()), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("no answer from Kafka at " + bootstrapServers + " while publishing to " + topic, e);
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw KafkaErrors.explain(e, action, kafka);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (org.apache.kafka.common.KafkaException e) {
-            throw new IllegalStateException("cannot publish to " + topic + " on " + bootstrapServers + ": "
-                    + Main.message(e), e);
         }
     }
 
@@ -84,16 +86,20 @@ public final class JobClient {
 
         EventReader(String topic) {
             this.topic = topic;
-            Properties p = new Properties();
-            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            p.put(ConsumerConfig.CLIENT_ID_CONFIG, "pix2pix-cli");
-            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS);
-            p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS);
-            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+            Map<String, Object> fixed = new HashMap<>();
+            fixed.put(ConsumerConfig.CLIENT_ID_CONFIG, "pix2pix-cli");
+            fixed.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            fixed.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+            fixed.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            fixed.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS);
+            fixed.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, BROKER_TIMEOUT_MS);
+            fixed.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            try {
+                consumer = new KafkaConsumer<>(kafka.clientProperties(fixed), new StringDeserializer(),
+                        new StringDeserializer());
+            } catch (org.apache.kafka.common.KafkaException e) {
+                throw KafkaErrors.explain(e, "setting up a reader of " + topic, kafka);
+            }
         }
 
         /** Assigns every partition (none if the topic does not exist yet). Returns false if it does not. */
@@ -101,9 +107,9 @@ public final class JobClient {
             List<PartitionInfo> infos;
             try {
                 infos = consumer.partitionsFor(topic, Duration.ofMillis(BROKER_TIMEOUT_MS));
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                throw new IllegalStateException("no answer from Kafka at " + bootstrapServers
-                        + " (is it running? `pix2pix stack status`)", e);
+            } catch (org.apache.kafka.common.KafkaException e) {
+                // no answer, refused credentials, TLS failure or a missing ACL: say which
+                throw KafkaErrors.explain(e, "reading " + topic, kafka);
             }
             if (infos == null || infos.isEmpty()) {
                 return false;

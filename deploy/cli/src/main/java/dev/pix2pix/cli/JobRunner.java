@@ -35,7 +35,7 @@ public final class JobRunner {
         v.orThrow(); // refused before anything is published
         String jobId = train ? ((TrainJob) job).jobId() : ((TranslateJob) job).jobId();
         Topics topics = connection.topics();
-        JobClient client = new JobClient(connection.bootstrapServers());
+        JobClient client = new JobClient(connection.kafka());
         try (JobClient.EventReader reader = client.events(topics.events()).fromEnd()) {
             client.publish(train ? topics.trainJobs() : topics.translateJobs(), jobId, json);
             return reader.follow(jobId, onEvent, timeout, stop);

@@ -84,7 +84,7 @@ final class JobsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JobClient client = new JobClient(connection.bootstrapServers());
+        JobClient client = new JobClient(connection.kafka());
         List<JobEvent> events;
         try (JobClient.EventReader reader = client.events(connection.topics().events()).fromBeginning()) {
             events = reader.readToEnd();

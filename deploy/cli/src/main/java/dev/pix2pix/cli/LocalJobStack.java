@@ -3,6 +3,9 @@ package dev.pix2pix.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pix2pix.msg.Party;
+import dev.pix2pix.msg.TopicAcls;
+import dev.pix2pix.msg.TopicCreation;
 import dev.pix2pix.msg.Topics;
 import dev.pix2pix.stack.LocalStack;
 import dev.pix2pix.stack.StackInfo;
@@ -25,14 +28,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -45,10 +57,6 @@ public final class LocalJobStack {
     public static final String BUCKET = "pix2pix";
     public static final List<String> WORKERS = List.of("worker-train", "worker-infer");
     static final String WORKERS_FILE = "workers.json";
-    /** Same partition counts as k8s/base/kafka-topics and deploy/docker-compose.yml (plus worker-infer's internal topic). */
-    static final Map<String, Integer> PARTITIONS = Map.of(
-            Topics.TRAIN_JOBS, 8, Topics.TRANSLATE_JOBS, 4, Topics.TRANSLATE_SHARDS, 32, Topics.TRANSLATE_DONE, 4,
-            Topics.EVENTS, 6, Topics.CONTROL, 3, Topics.DLQ, 3);
     static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -76,6 +84,18 @@ public final class LocalJobStack {
 
     /** {@link #up(Path, boolean, PrintStream)} with a choice of workers (a subset of {@link #WORKERS}). */
     public static Running up(Path dir, List<String> names, PrintStream log) {
+        return up(dir, names, false, log);
+    }
+
+    /** The Kafka users of a secured stack: one per party of the topic inventory (plus the stack's admin). */
+    static final Set<String> KAFKA_USERS = Set.of(Party.CLI.id(), Party.WORKER_TRAIN.id(), Party.WORKER_INFER.id());
+
+    /**
+     * With {@code secure} (or when the stack in {@code dir} was secured before) Kafka listens with SASL_SSL only,
+     * each party (CLI, worker-train, worker-infer) has its own SCRAM user with the ACLs of the topic
+     * inventory and nothing more, the workers do not create topics, and S3 is https with the stack's CA.
+     */
+    public static Running up(Path dir, List<String> names, boolean secure, PrintStream log) {
         for (String n : names) {
             if (!WORKERS.contains(n)) {
                 throw new IllegalArgumentException("unknown worker " + n + "; known: " + WORKERS);
@@ -87,10 +107,14 @@ public final class LocalJobStack {
             jars.add(workerJar(w)); // fail before starting anything
         }
         long t0 = System.nanoTime();
-        StackInfo info = LocalStack.up(dir);
+        StackInfo info = secure ? LocalStack.up(dir, KAFKA_USERS) : LocalStack.up(dir);
         try {
-            log.printf("kafka + s3proxy up (%.1f s)%n", (System.nanoTime() - t0) / 1e9);
-            createTopics(info.bootstrapServers());
+            log.printf("kafka + s3proxy up%s (%.1f s)%n", info.secure() ? " (SASL_SSL, https)" : "",
+                    (System.nanoTime() - t0) / 1e9);
+            createTopics(adminSettings(info));
+            if (info.secure()) {
+                createAcls(info);
+            }
             try (ObjectStore store = new ObjectStore(storeConfig(info))) {
                 store.ensureBucket(BUCKET);
             }
@@ -143,7 +167,36 @@ public final class LocalJobStack {
 
     public static StoreConfig storeConfig(StackInfo info) {
         return new StoreConfig(info.s3Endpoint(), info.accessKey(), info.secretKey(), info.region(), null,
-                StoreConfig.Retry.DEFAULT);
+                StoreConfig.Retry.DEFAULT).withCaFile(StackClient.caFile(info));
+    }
+
+    /** The stack's Kafka as its super user (plaintext stack: no credentials at all). */
+    static KafkaSettings adminSettings(StackInfo info) {
+        return new KafkaSettings(info.bootstrapServers(), info.secure()
+                ? info.security().kafkaSecurity().clientProperties(info.security().superUser()) : Map.of(),
+                "the local stack's admin");
+    }
+
+    /** The inventory's ACLs of every party, for its own Kafka user. Creating an existing ACL changes nothing. */
+    static void createAcls(StackInfo info) {
+        List<AclBinding> bindings = new ArrayList<>();
+        for (Party party : Party.values()) {
+            for (TopicAcls.Acl a : TopicAcls.forParty(party, Topics.DEFAULTS)) {
+                bindings.add(new AclBinding(new ResourcePattern(a.resourceType().equals("group") ? ResourceType.GROUP
+                        : a.resourceType().equals("transactionalId") ? ResourceType.TRANSACTIONAL_ID : ResourceType.TOPIC, a.name(), a.prefix() ? PatternType.PREFIXED : PatternType.LITERAL),
+                        new AccessControlEntry("User:" + party.id(), "*", AclOperation.fromString(a.operation()),
+                                AclPermissionType.ALLOW)));
+            }
+        }
+        try (Admin admin = Admin.create(adminSettings(info).clientProperties(Map.of(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000)))) {
+            admin.createAcls(bindings).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw KafkaErrors.explain(e, "creating the ACLs", adminSettings(info));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** The checkout {@code deploy/bin/pix2pix} runs from (-Dpix2pix.home), else the nearest parent of the cwd with worker-train/. */
@@ -172,22 +225,26 @@ public final class LocalJobStack {
         return jar;
     }
 
-    static void createTopics(String bootstrap) {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    /** Every topic of the inventory, as k8s/ and compose declare it (replication capped at the one broker). */
+    static void createTopics(KafkaSettings kafka) {
+        String bootstrap = kafka.bootstrapServers();
+        Properties p = kafka.clientProperties(Map.of(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000));
         try (Admin admin = Admin.create(p)) {
-            for (Map.Entry<String, Integer> t : PARTITIONS.entrySet()) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            for (TopicCreation t : TopicCreation.missing(Topics.INVENTORY, Topics.DEFAULTS, existing, brokers)) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(t.getKey(), t.getValue(), (short) 1)))
-                            .all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(new NewTopic(t.name(), t.partitions(), t.replicationFactor())
+                            .configs(t.configs()))).all().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + t.getKey() + ": " + e.getCause(), e);
+                        throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause(), e);
                     }
                 }
             }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list the topics on " + bootstrap + ": " + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -210,18 +267,12 @@ public final class LocalJobStack {
                 cmd.add("/usr/bin/setsid"); // own session: Ctrl-C in the terminal that ran `stack up` does not reach it
             }
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            // JVM and HTTP settings on the command line; every connection setting (credentials included) in the
+            // environment only, which other users cannot read (/proc/<pid>/environ is the owner's), unlike `ps`
             cmd.addAll(List.of("-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
                     "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + work.resolve("tmp"),
                     "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
-                    "-Dkafka.bootstrap.servers=" + info.bootstrapServers(),
-                    "-Dkafka.auto.offset.reset=earliest",
-                    "-Dpix2pix.s3.endpoint=" + info.s3Endpoint(),
-                    "-Dpix2pix.s3.access-key=" + info.accessKey(),
-                    "-Dpix2pix.s3.secret-key=" + info.secretKey(),
-                    "-Dpix2pix.s3.region=" + info.region(),
-                    // only keys the workers declare: their config mapping rejects unknown pix2pix.* keys
-                    "-Dpix2pix.work-dir=" + work));
+                    "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort));
             String extra = System.getenv("PIX2PIX_WORKER_OPTS");
             if (extra != null && !extra.isBlank()) {
                 cmd.addAll(List.of(extra.trim().split("\\s+")));
@@ -232,11 +283,9 @@ public final class LocalJobStack {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Map<String, String> env = pb.environment();
-            env.put("KAFKA_BOOTSTRAP_SERVERS", info.bootstrapServers());
-            env.put("PIX2PIX_S3_ENDPOINT", info.s3Endpoint());
-            env.put("PIX2PIX_S3_ACCESS_KEY", info.accessKey());
-            env.put("PIX2PIX_S3_SECRET_KEY", info.secretKey());
-            env.put("PIX2PIX_S3_REGION", info.region());
+            // the stack's connection only: a Kafka or S3 setting of the calling shell (a company cluster) must not leak in
+            env.keySet().removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("PIX2PIX_S3_") || k.startsWith("PIX2PIX_TOPICS_"));
+            env.putAll(workerEnvironment(info, name, work));
             // libtorch's OpenMP threads spin while waiting by default; on a small, busy machine (laptop,
             // builds running) that made training ~20x slower in our measurements; passive costs nothing idle
             env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
@@ -248,6 +297,30 @@ public final class LocalJobStack {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
+    }
+
+    /**
+     * A worker's connection settings, as environment variables (the names k8s/ uses): Kafka with the worker's
+     * own user when the stack is secured, S3 with the stack's CA, the bucket allow-list, and topic creation
+     * only on a plaintext stack (a secured one grants no Create; the stack creates the topics).
+     */
+    static Map<String, String> workerEnvironment(StackInfo info, String name, Path work) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", info.bootstrapServers());
+        env.put("KAFKA_AUTO_OFFSET_RESET", "earliest");
+        if (info.secure()) {
+            info.security().kafkaSecurity().clientProperties(name).forEach((k, v) ->
+                    env.put("KAFKA_" + k.toUpperCase(Locale.ROOT).replace('.', '_'), v));
+            env.put("PIX2PIX_S3_CA_FILE", info.security().caFile().toString());
+        }
+        env.put("PIX2PIX_TOPICS_CREATE", Boolean.toString(!info.secure()));
+        env.put("PIX2PIX_S3_ENDPOINT", info.s3Endpoint());
+        env.put("PIX2PIX_S3_ACCESS_KEY", info.accessKey());
+        env.put("PIX2PIX_S3_SECRET_KEY", info.secretKey());
+        env.put("PIX2PIX_S3_REGION", info.region());
+        env.put("PIX2PIX_S3_ALLOWED_BUCKETS", BUCKET);
+        env.put("PIX2PIX_WORK_DIR", work.toString());
+        return env;
     }
 
     private static void awaitReady(Path dir, Worker w) {

@@ -22,6 +22,14 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this). */
     public static int run(String... args) {
+        if (args.length > 0 && EngineSetup.ENGINE_COMMANDS.contains(args[0])) {
+            try {
+                EngineSetup.configure(System.getenv()); // before the engine loads: PIX2PIX_LIBTORCH (a CUDA libtorch)
+            } catch (IllegalArgumentException e) {
+                System.err.println("pix2pix " + args[0] + ": " + e.getMessage());
+                return 2;
+            }
+        }
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("pix2pix " + cmd.getCommandName() + ": " + message(ex));

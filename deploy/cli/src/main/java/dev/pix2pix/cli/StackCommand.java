@@ -49,25 +49,42 @@ final class StackCommand implements Runnable {
                 description = "start only these workers (worker-train, worker-infer; default: both)")
         java.util.List<String> workers;
 
+        @Option(names = "--secure", description = {"Kafka with SASL_SSL listeners only (SCRAM-SHA-512, a user per "
+                + "party with the ACLs it needs, ACLs enforced) and S3Proxy over https, with a CA and certificates "
+                + "generated into DIR/tls; the client settings go to DIR/kafka-<user>.properties (mode 600).",
+            "A state dir is secured or not for good: a secured stack comes up secured without the flag."})
+        boolean secure;
+
         @Override
         public Integer call() {
             Path d = dir.get().toAbsolutePath();
             LocalJobStack.Running r = LocalJobStack.up(d, noWorkers ? java.util.List.of()
-                    : workers != null ? workers : LocalJobStack.WORKERS, System.err);
+                    : workers != null ? workers : LocalJobStack.WORKERS, secure, System.err);
             StackInfo i = r.info();
-            System.out.println("pix2pix stack up (" + d + ")");
-            System.out.println("  kafka bootstrap servers: " + i.bootstrapServers());
+            System.out.println("pix2pix stack up (" + d + ")" + (i.secure() ? ", secured" : ""));
+            System.out.println("  kafka bootstrap servers: " + i.bootstrapServers()
+                    + (i.secure() ? " (SASL_SSL, SCRAM-SHA-512, ACLs; no plaintext listener)" : ""));
             System.out.println("  s3 endpoint:             " + i.s3Endpoint() + " (region " + i.region() + ", bucket "
                     + LocalJobStack.BUCKET + ")");
             System.out.println("  s3 access key:           " + i.accessKey());
-            System.out.println("  s3 secret key:           " + i.secretKey());
+            if (i.secure()) {
+                // secrets stay in files only the owner reads
+                System.out.println("  s3 secret key:           in " + d.resolve(LocalStack.STATE_FILE) + " (mode 600)");
+                System.out.println("  CA certificate:          " + i.security().caFile());
+                System.out.println("  kafka client settings:   " + LocalStack.kafkaClientFile(d, "cli")
+                        + " (user cli; admin: " + LocalStack.kafkaClientFile(d, LocalStack.KAFKA_ADMIN).getFileName() + ")");
+            } else {
+                System.out.println("  s3 secret key:           " + i.secretKey());
+            }
             for (LocalJobStack.Worker w : r.workers().values()) {
                 System.out.println("  " + String.format("%-25s", w.name() + ":") + "http://127.0.0.1:" + w.httpPort()
                         + " (log " + w.log() + ")");
             }
             System.out.println("  logs and data:           " + d);
-            System.out.println("Job commands use this stack without flags; stop it with: pix2pix stack down"
-                    + (dir.dir == null ? "" : " --dir " + dir.dir));
+            System.out.println(dir.dir == null || d.equals(LocalStack.defaultDir().toAbsolutePath())
+                    ? "Job commands use this stack without flags; stop it with: pix2pix stack down"
+                    : "Job commands use this stack with --stack-dir " + d + " (or PIX2PIX_STATE_DIR=" + d
+                            + "); stop it with: pix2pix stack down --dir " + d);
             return 0;
         }
     }
@@ -107,7 +124,8 @@ final class StackCommand implements Runnable {
             StackInfo i = info.get();
             Map<String, LocalJobStack.Worker> workers = LocalJobStack.readWorkers(dir.get());
             System.out.println("stack in " + dir.get().toAbsolutePath());
-            System.out.println("  kafka " + i.bootstrapServers() + ", s3 " + i.s3Endpoint());
+            System.out.println("  kafka " + i.bootstrapServers() + ", s3 " + i.s3Endpoint()
+                    + (i.secure() ? " (secured: SASL_SSL + https, CA " + i.security().caFile() + ")" : ""));
             boolean all = true;
             for (StackProcess p : i.processes()) {
                 boolean running = p.running();

@@ -123,7 +123,7 @@ final class SubmitCommand implements Callable<Integer> {
             }
             String jobId = train ? ((TrainJob) v.value()).jobId() : ((TranslateJob) v.value()).jobId();
             Topics topics = connection.topics();
-            JobClient client = new JobClient(connection.bootstrapServers());
+            JobClient client = new JobClient(connection.kafka());
             String topic = train ? topics.trainJobs() : topics.translateJobs();
             if (!await) {
                 client.publish(topic, jobId, message);

@@ -6,7 +6,6 @@ import dev.pix2pix.data.Layout;
 import dev.pix2pix.data.PairDataset;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.train.DataSpec;
-import dev.pix2pix.train.Devices;
 import dev.pix2pix.train.RunState;
 import dev.pix2pix.train.TrainListener;
 import dev.pix2pix.train.TrainOptions;
@@ -111,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
         Layout lay = Layout.parse(layout);
         boolean color = lay == Layout.COLOR;
         Direction dir = Direction.parse(direction);
-        Device dev = Devices.select(device);
+        Device dev = EngineSetup.device(device, false, System.err);
         TrainOptions options;
         ModelSpec spec;
         Optional<RunState> saved = Trainer.checkpointState(out);

@@ -15,7 +15,6 @@ import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.infer.ModelLoader;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.UnetGenerator;
-import dev.pix2pix.train.Devices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -88,7 +87,7 @@ final class TranslateCommand implements Callable<Integer> {
         ProgressBar bar = new ProgressBar(System.err);
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        try (NDManager m = NDManager.newBaseManager(Devices.selectForInference(device));
+        try (NDManager m = NDManager.newBaseManager(EngineSetup.device(device, true, System.err));
                 ModelLoader.Loaded loaded = ModelLoader.load(model, m)) {
             ModelInfo info = loaded.info();
             UnetGenerator g = loaded.generator();

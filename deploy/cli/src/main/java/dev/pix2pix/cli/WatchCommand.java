@@ -25,7 +25,7 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JobClient client = new JobClient(connection.bootstrapServers());
+        JobClient client = new JobClient(connection.kafka());
         try (JobClient.EventReader reader = client.events(connection.topics().events()).fromBeginning()) {
             return Follow.toEnd(reader, jobId, json, timeoutSeconds == null ? null : Duration.ofSeconds(timeoutSeconds));
         }

@@ -18,6 +18,8 @@ import java.util.List;
  * S3Proxy in its own JVM on 127.0.0.1, storing objects as plain files under {@code <dir>/data}
  * (jclouds provider {@code filesystem-nio2}, which does not list directory markers), with AWS
  * signature v2/v4 authentication and generated (or given) credentials. Region: any (us-east-1).
+ * With {@link Settings#tls()} it serves https only, with the stack's certificate. Its properties file
+ * holds the credentials and is readable by the owner only.
  */
 public final class LocalS3 implements AutoCloseable {
     /**
@@ -25,10 +27,19 @@ public final class LocalS3 implements AutoCloseable {
      * @param accessKey null = generate
      * @param secretKey null = generate
      * @param detached  true: survive this JVM (stack up); false: die with it (tests)
+     * @param tls       https with this material (no http endpoint); null = http
      */
-    public record Settings(int port, String accessKey, String secretKey, boolean detached) {
+    public record Settings(int port, String accessKey, String secretKey, boolean detached, LocalTls tls) {
+        public Settings(int port, String accessKey, String secretKey, boolean detached) {
+            this(port, accessKey, secretKey, detached, null);
+        }
+
         public static Settings defaults() {
             return new Settings(0, null, null, false);
+        }
+
+        public Settings withTls(LocalTls t) {
+            return new Settings(port, accessKey, secretKey, detached, t);
         }
     }
 
@@ -44,13 +55,15 @@ public final class LocalS3 implements AutoCloseable {
     private final String accessKey;
     private final String secretKey;
     private final ServerProcess server;
+    private final LocalTls tls;
 
-    private LocalS3(Path dir, int port, String accessKey, String secretKey, ServerProcess server) {
+    private LocalS3(Path dir, int port, String accessKey, String secretKey, ServerProcess server, LocalTls tls) {
         this.dir = dir;
         this.port = port;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
         this.server = server;
+        this.tls = tls;
     }
 
     /** Starts S3Proxy tied to this JVM, free port, fresh credentials, data under {@code dir/data}. */
@@ -65,7 +78,7 @@ public final class LocalS3 implements AutoCloseable {
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = settings.port() > 0 ? settings.port() : FreePorts.pick();
             try {
-                return startOnce(dir, port, access, secret, settings.detached());
+                return startOnce(dir, port, access, secret, settings.detached(), settings.tls());
             } catch (IllegalStateException e) {
                 // Only a port we picked ourselves can be retried; a requested port is the caller's choice.
                 if (settings.port() > 0 || !ServerProcess.isPortConflict(e)) {
@@ -77,13 +90,16 @@ public final class LocalS3 implements AutoCloseable {
         throw failure;
     }
 
-    private static LocalS3 startOnce(Path dir, int port, String access, String secret, boolean detached) {
+    private static LocalS3 startOnce(Path dir, int port, String access, String secret, boolean detached, LocalTls tls) {
         try {
             Path data = dir.resolve("data");
             Files.createDirectories(data);
             Path props = dir.resolve("s3proxy.properties");
-            Files.writeString(props, String.join("\n",
-                    "s3proxy.endpoint=http://127.0.0.1:" + port,
+            List<String> endpoint = tls == null ? List.of("s3proxy.endpoint=http://127.0.0.1:" + port)
+                    : List.of("s3proxy.secure-endpoint=https://127.0.0.1:" + port,
+                            "s3proxy.keystore-path=" + tls.serverKeystore().toAbsolutePath(),
+                            "s3proxy.keystore-password=" + tls.password());
+            PrivateFiles.write(props, String.join("\n", endpoint) + "\n" + String.join("\n",
                     "s3proxy.authorization=aws-v2-or-v4",
                     "s3proxy.identity=" + access,
                     "s3proxy.credential=" + secret,
@@ -99,7 +115,7 @@ public final class LocalS3 implements AutoCloseable {
                     "org.gaul.s3proxy.Main", List.of("--properties", props.toString()),
                     dir.resolve("s3proxy.log"),
                     detached ? ServerProcess.Lifetime.DETACHED : ServerProcess.Lifetime.TIED);
-            LocalS3 s3 = new LocalS3(dir, port, access, secret, server);
+            LocalS3 s3 = new LocalS3(dir, port, access, secret, server, tls);
             server.awaitReady(START_TIMEOUT, s3::answersRequests);
             return s3;
         } catch (IOException e) {
@@ -122,7 +138,11 @@ public final class LocalS3 implements AutoCloseable {
         if (!FreePorts.accepting(port)) {
             return false;
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (tls != null) {
+            b.sslContext(tls.clientContext());
+        }
+        HttpClient http = b.build();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/"))
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
         return r.body().contains("<Error>") || r.statusCode() == 200;
@@ -134,9 +154,14 @@ public final class LocalS3 implements AutoCloseable {
         return HexFormat.of().formatHex(b);
     }
 
-    /** "http://127.0.0.1:port" (path-style addressing). */
+    /** "http://127.0.0.1:port", or https with TLS (path-style addressing). */
     public String endpoint() {
-        return "http://" + FreePorts.HOST + ":" + port;
+        return (tls == null ? "http://" : "https://") + FreePorts.HOST + ":" + port;
+    }
+
+    /** The TLS material of an https S3Proxy; null for http. */
+    public LocalTls tls() {
+        return tls;
     }
 
     public int port() {

@@ -11,12 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Kafka + S3Proxy for the CLI's {@code stack up} / {@code stack down}: detached processes that
@@ -33,6 +35,7 @@ public final class LocalStack {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private LocalStack() {}
 
@@ -61,22 +64,55 @@ public final class LocalStack {
      * started again with the same port (if free) and credentials. Blocks until both answer requests.
      */
     public static StackInfo up(Path dir) {
+        return up(dir, null);
+    }
+
+    /** The super user of a secured stack's Kafka. */
+    public static final String KAFKA_ADMIN = "admin";
+
+    /**
+     * {@link #up(Path)}, secured when {@code kafkaUsers} is not null or the stack in {@code dir} was secured
+     * before: Kafka with SASL_SSL listeners only (SCRAM-SHA-512 users {@code kafkaUsers} plus
+     * {@link #KAFKA_ADMIN}, passwords generated once and kept; ACLs enforced), S3Proxy over https only, and a
+     * CA generated into {@code dir/tls}. Writes {@code dir/kafka-<user>.properties} (mode 600) for each user:
+     * the client settings for {@code --command-config} or Kafka's own tools.
+     */
+    public static StackInfo up(Path dir, java.util.Set<String> kafkaUsers) {
         return locked(dir, () -> {
             Optional<StackInfo> current = readFile(dir.resolve(STATE_FILE));
-            if (current.isPresent() && current.get().serversRunning()) {
+            StackInfo previous = current.or(() -> readFile(dir.resolve(LAST_STATE_FILE))).orElse(null);
+            StackInfo.Security security = security(dir, previous == null ? null : previous.security(), kafkaUsers);
+            if (current.isPresent() && current.get().serversRunning()
+                    && Objects.equals(current.get().security(), security)) {
                 return current.get();
             }
-            StackInfo previous = current.or(() -> readFile(dir.resolve(LAST_STATE_FILE))).orElse(null);
             Optional<StackProcess> keptKafka = current.flatMap(c -> c.process(StackInfo.KAFKA))
                     .filter(StackProcess::running);
             Optional<StackProcess> keptS3 = current.flatMap(c -> c.process(StackInfo.S3PROXY))
                     .filter(StackProcess::running);
 
+            if (current.isPresent() && !Objects.equals(current.get().security(), security)
+                    && (keptKafka.isPresent() || keptS3.isPresent())) {
+                throw new IllegalStateException("the stack in " + dir + " runs with other security settings; stop it "
+                        + "first (pix2pix stack down)");
+            }
+            LocalTls tls = security == null ? null : LocalTls.ensure(Path.of(security.tlsDir()), security.tlsPassword());
             LocalKafka kafka = null;
             if (keptKafka.isEmpty()) {
                 kafka = LocalKafka.start(dir.resolve("kafka"), new LocalKafka.Settings(
                         previous == null ? 0 : previous.kafkaPort(),
-                        previous == null ? 0 : previous.kafkaControllerPort(), true));
+                        previous == null ? 0 : previous.kafkaControllerPort(), true)
+                        // like compose and a managed cluster: only the declared topics exist
+                        .withAutoCreateTopics(false)
+                        .withSecurity(security == null ? null : security.kafkaSecurity()));
+                if (security != null && previous != null && previous.security() != null) {
+                    // users added since the storage was formatted (the format creates the first ones)
+                    for (Map.Entry<String, String> u : security.kafkaUsers().entrySet()) {
+                        if (!previous.security().kafkaUsers().containsKey(u.getKey())) {
+                            kafka.upsertUser(u.getKey(), u.getValue());
+                        }
+                    }
+                }
             }
             LocalS3 s3 = null;
             if (keptS3.isEmpty()) {
@@ -84,7 +120,7 @@ public final class LocalStack {
                     s3 = LocalS3.start(dir.resolve("s3"), new LocalS3.Settings(
                             previous == null ? 0 : FreePorts.preferOrPick(previous.s3Port()),
                             previous == null ? null : previous.accessKey(),
-                            previous == null ? null : previous.secretKey(), true));
+                            previous == null ? null : previous.secretKey(), true).withTls(tls));
                 } catch (RuntimeException e) {
                     if (kafka != null) {
                         kafka.close();
@@ -111,10 +147,53 @@ public final class LocalStack {
                     kafka == null ? previous.kafkaPort() : kafka.port(),
                     kafka == null ? previous.kafkaControllerPort() : kafka.controllerPort(),
                     s3 == null ? previous.s3Port() : s3.port(),
-                    processes);
+                    processes, security);
             write(dir.resolve(STATE_FILE), info);
+            if (security != null) {
+                writeClientFiles(dir, info);
+            }
             return info;
         });
+    }
+
+    /** The security of the next up: the recorded one, with users added; generated for a first secured up. */
+    private static StackInfo.Security security(Path dir, StackInfo.Security recorded, java.util.Set<String> wanted) {
+        if (recorded == null && wanted == null) {
+            return null;
+        }
+        Map<String, String> users = new TreeMap<>(recorded == null ? Map.of() : recorded.kafkaUsers());
+        users.computeIfAbsent(KAFKA_ADMIN, u -> randomSecret());
+        if (wanted != null) {
+            for (String u : wanted) {
+                users.computeIfAbsent(u, x -> randomSecret());
+            }
+        }
+        return new StackInfo.Security(
+                recorded == null ? dir.resolve("tls").toAbsolutePath().toString() : recorded.tlsDir(),
+                recorded == null ? randomSecret() : recorded.tlsPassword(), KAFKA_ADMIN, users);
+    }
+
+    /** {@code kafka-<user>.properties} per Kafka user of a secured stack (mode 600), for --command-config. */
+    private static void writeClientFiles(Path dir, StackInfo info) {
+        LocalKafka.Security k = info.security().kafkaSecurity();
+        for (String user : k.users().keySet()) {
+            StringBuilder b = new StringBuilder("# Kafka client settings of user " + user + " of the local stack in "
+                    + dir + "\n# (for --command-config of pix2pix and of Kafka's tools); written by stack up\n");
+            b.append("bootstrap.servers=").append(info.bootstrapServers()).append('\n');
+            k.clientProperties(user).forEach((key, v) -> b.append(key).append('=').append(v).append('\n'));
+            PrivateFiles.write(kafkaClientFile(dir, user), b.toString());
+        }
+    }
+
+    /** The client properties file of a secured stack's Kafka user. */
+    public static Path kafkaClientFile(Path dir, String user) {
+        return dir.resolve("kafka-" + user + ".properties");
+    }
+
+    private static String randomSecret() {
+        byte[] b = new byte[18];
+        RANDOM.nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     /**
@@ -188,12 +267,8 @@ public final class LocalStack {
 
     private static void write(Path file, StackInfo info) {
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            // it holds the S3 secret key: readable by the owner only
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            JSON.writeValue(tmp.toFile(), info);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // it holds the S3 secret key (and a secured stack's passwords): readable by the owner only
+            PrivateFiles.write(file, JSON.writeValueAsString(info));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -79,11 +79,28 @@ final class ServerProcess implements AutoCloseable {
     /** Runs a short-lived tool (e.g. Kafka's StorageTool) to completion; output goes to {@code log}. */
     static void runTool(String name, String runtime, Path workDir, String mainClass, List<String> args,
                         Path log, Duration timeout) {
+        runTool(name, runtime, workDir, mainClass, args, log, timeout, false);
+    }
+
+    /**
+     * The same; with {@code secretArgs} the main class and its arguments go to the JVM in an argument file
+     * ({@code java @file}, mode 600, deleted afterwards), so that no password shows in the process list.
+     */
+    static void runTool(String name, String runtime, Path workDir, String mainClass, List<String> args,
+                        Path log, Duration timeout, boolean secretArgs) {
         List<String> cmd = new ArrayList<>(javaCommand(runtime, workDir, List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")));
-        cmd.add(ChildMain.class.getName());
-        cmd.add(Long.toString(ProcessHandle.current().pid()));
-        cmd.add(mainClass);
-        cmd.addAll(args);
+        List<String> main = new ArrayList<>();
+        main.add(ChildMain.class.getName());
+        main.add(Long.toString(ProcessHandle.current().pid()));
+        main.add(mainClass);
+        main.addAll(args);
+        Path argFile = workDir.resolve("." + name + ".args");
+        if (secretArgs) {
+            PrivateFiles.write(argFile, main.stream().map(ServerProcess::argFileQuote).collect(Collectors.joining("\n")) + "\n");
+            cmd.add("@" + argFile);
+        } else {
+            cmd.addAll(main);
+        }
         try {
             Files.createDirectories(log.getParent());
             Process p = new ProcessBuilder(cmd)
@@ -104,7 +121,20 @@ final class ServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + name, e);
+        } finally {
+            if (secretArgs) {
+                try {
+                    Files.deleteIfExists(argFile);
+                } catch (IOException ignored) {
+                    // mode 600 in the caller's own directory
+                }
+            }
         }
+    }
+
+    /** One argument of a {@code java @file}: in double quotes, backslashes and quotes escaped. */
+    static String argFileQuote(String arg) {
+        return "\"" + arg.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static List<String> javaCommand(String runtime, Path workDir, List<String> jvmArgs) {

@@ -44,7 +44,8 @@ public class ChannelRunners {
 
     MessageRunner runner(String channel) {
         return runners.computeIfAbsent(channel, c -> new MessageRunner("pix2pix-" + c, deadLetters, tracker(c),
-                new TxPublisher(producerConfig, c, cfg.instanceId() + "-" + c, outages, cfg.outage().toPolicy()),
+                new TxPublisher(producerConfig, c,
+                        dev.pix2pix.msg.Party.WORKER_INFER.transactionalId(cfg.instanceId(), c), outages, cfg.outage().toPolicy()),
                 lifecycle::stopping, cfg.delivery().attempts(), Duration.ofSeconds(2)));
     }
 

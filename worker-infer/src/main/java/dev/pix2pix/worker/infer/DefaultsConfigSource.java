@@ -2,6 +2,7 @@ package dev.pix2pix.worker.infer;
 
 import dev.pix2pix.msg.Topics;
 import java.net.InetAddress;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -12,14 +13,13 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * and the environment all override them.
  */
 public final class DefaultsConfigSource implements ConfigSource {
-    private static final Map<String, String> VALUES = Map.of(
-            "pix2pix.topics.translate-jobs", Topics.TRANSLATE_JOBS,
-            "pix2pix.topics.translate-shards", Topics.TRANSLATE_SHARDS,
-            "pix2pix.topics.translate-done", Topics.TRANSLATE_DONE,
-            "pix2pix.topics.events", Topics.EVENTS,
-            "pix2pix.topics.control", Topics.CONTROL,
-            "pix2pix.topics.dlq", Topics.DLQ,
-            "pix2pix.instance-id", hostName() + "-" + ProcessHandle.current().pid());
+    private static final Map<String, String> VALUES = values();
+
+    private static Map<String, String> values() {
+        Map<String, String> m = new HashMap<>(Topics.configDefaults());
+        m.put("pix2pix.instance-id", hostName() + "-" + ProcessHandle.current().pid());
+        return Map.copyOf(m);
+    }
 
     @Override
     public Set<String> getPropertyNames() {

@@ -119,11 +119,20 @@ public interface InferConfig {
 
         Optional<String> region();
 
-        /** Buckets this worker may touch; empty = all. */
+        /**
+         * Buckets this worker may touch; required ({@code *} = every bucket, on purpose): the worker does not
+         * start without it.
+         */
         Optional<Set<String>> allowedBuckets();
+
+        /** PEM file of CA certificates to trust for an https endpoint besides the JVM's (a private CA). */
+        Optional<java.nio.file.Path> caFile();
     }
 
+    /** Every topic of the inventory is named here, the ones worker-infer does not use included. */
     interface TopicNames {
+        String trainJobs();
+
         String translateJobs();
 
         String translateShards();
@@ -135,6 +144,13 @@ public interface InferConfig {
         String control();
 
         String dlq();
+
+        /**
+         * Create missing topics at startup, as the inventory declares them ({@link dev.pix2pix.msg.Topics}).
+         * On for the local stack; off where the topics are declared (Strimzi, compose's kafka-init).
+         */
+        @WithDefault("true")
+        boolean create();
     }
 
     interface Infer {
@@ -156,21 +172,5 @@ public interface InferConfig {
         /** Decode / encode threads per pipeline stage; 0 = all cores. */
         @WithDefault("0")
         int cpuThreads();
-
-        /** Create missing topics at startup (in Kubernetes Strimzi creates them). */
-        @WithDefault("true")
-        boolean createTopics();
-
-        /** Partitions of the shard topic when created here: the most replicas that can share one job. */
-        @WithDefault("8")
-        int shardPartitions();
-
-        /** Partitions of the other topics when created here. */
-        @WithDefault("3")
-        int partitions();
-
-        /** Replication factor of created topics; -1 = broker default. */
-        @WithDefault("-1")
-        short replicationFactor();
     }
 }

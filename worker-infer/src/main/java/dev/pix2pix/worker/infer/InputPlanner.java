@@ -100,11 +100,28 @@ final class InputPlanner {
     }
 
     /**
-     * Consecutive shards of a job go to consecutive partitions (from a start that depends on the
-     * job), so a job's shards spread evenly over all partitions and therefore over all replicas.
+     * A job's shards spread over all partitions, and therefore over all replicas: every run of
+     * {@code partitions} consecutive shards uses each partition once, and the first few are already
+     * far apart (bit-reversed order: 0, P/2, P/4, 3P/4, ... from a start that depends on the job).
+     * Consecutive partitions would not do: the default range assignor gives each consumer a contiguous
+     * block, so a job of 8 shards on 32 partitions (the declared count) would all land on one replica
+     * of two.
      */
     static int partition(String jobId, int index, int partitions) {
-        return Math.floorMod(jobId.hashCode() + index, partitions);
+        return Math.floorMod(jobId.hashCode() + spread(Math.floorMod(index, partitions), partitions), partitions);
+    }
+
+    /** The {@code k}-th of 0..n-1 in bit-reversed order (values >= n skipped): a permutation that spreads prefixes. */
+    static int spread(int k, int n) {
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1));
+        int seen = 0;
+        for (int i = 0; i < 1 << bits; i++) {
+            int r = bits == 0 ? 0 : Integer.reverse(i) >>> (32 - bits);
+            if (r < n && seen++ == k) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("k " + k + " outside 0.." + (n - 1));
     }
 
     /** Reports, thumbnails, manifests ('_' folders) and hidden files ('.') are not inputs. */

@@ -7,14 +7,15 @@ import dev.pix2pix.worker.AttemptMarkers;
 import dev.pix2pix.worker.CancelRegistry;
 import dev.pix2pix.worker.DeadLetters;
 import dev.pix2pix.worker.OutageMonitor;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -27,7 +28,13 @@ public class StoreProducer {
     static StoreConfig storeConfig(InferConfig cfg) {
         InferConfig.S3 s3 = cfg.s3();
         return new StoreConfig(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region().orElse(null),
-                s3.allowedBuckets().orElse(Set.of()), StoreConfig.Retry.waitingOut(cfg.outage().toPolicy()));
+                StoreConfig.workerAllowList(s3.allowedBuckets(), "pix2pix.s3.allowed-buckets (PIX2PIX_S3_ALLOWED_BUCKETS)"),
+                StoreConfig.Retry.waitingOut(cfg.outage().toPolicy())).withCaFile(s3.caFile().orElse(null));
+    }
+
+    /** Refuses to start without a bucket allow-list (fail-closed), before any job is taken. */
+    void check(@Observes StartupEvent e, InferConfig cfg) {
+        storeConfig(cfg);
     }
 
     @Produces

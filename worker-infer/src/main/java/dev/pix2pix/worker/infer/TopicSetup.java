@@ -1,13 +1,15 @@
 package dev.pix2pix.worker.infer;
 
+import dev.pix2pix.msg.Party;
+import dev.pix2pix.msg.TopicCreation;
+import dev.pix2pix.msg.Topics;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
+import jakarta.interceptor.Interceptor;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +22,10 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.jboss.logging.Logger;
 
 /**
- * Creates missing topics at startup (shards and shard-done notes with the configured partition
- * count, which bounds how many replicas share one job) and tells the intake how many partitions the
- * shard topic really has. In Kubernetes Strimzi creates the topics and this finds them present.
+ * Creates the missing topics worker-infer uses at startup when configured to
+ * ({@code pix2pix.topics.create}), as the inventory declares them, and tells the intake how many
+ * partitions the shard topic really has. Where the topics are declared (Strimzi, compose's kafka-init)
+ * creation is off and the worker only uses what is there.
  */
 @ApplicationScoped
 public class TopicSetup {
@@ -38,45 +41,39 @@ public class TopicSetup {
 
     /** Before the messaging channels start (their consumers must not find the topics missing). */
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent e) {
-        if (!cfg.infer().createTopics()) {
+        if (!cfg.topics().create()) {
             return;
         }
-        InferConfig.TopicNames t = cfg.topics();
-        int p = cfg.infer().partitions();
-        Map<String, Integer> wanted = new HashMap<>();
-        wanted.put(t.translateJobs(), p);
-        wanted.put(t.translateShards(), cfg.infer().shardPartitions());
-        wanted.put(t.translateDone(), cfg.infer().shardPartitions());
-        wanted.put(t.events(), p);
-        wanted.put(t.control(), 1);
-        wanted.put(t.dlq(), 1);
+        Topics names = names(cfg.topics());
         try (Admin admin = Admin.create(adminConfig())) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> create = new ArrayList<>();
-            wanted.forEach((name, partitions) -> {
-                if (!existing.contains(name)) {
-                    short rf = cfg.infer().replicationFactor();
-                    create.add(new NewTopic(name, Optional.of(partitions),
-                            rf > 0 ? Optional.of(rf) : Optional.empty()));
-                }
-            });
-            if (!create.isEmpty()) {
-                admin.createTopics(create).values().forEach((name, f) -> {
-                    try {
-                        f.get(30, TimeUnit.SECONDS);
-                        LOG.infof("created topic %s", name);
-                    } catch (Exception ex) {
-                        // another replica may have created it at the same moment
-                        LOG.infof("topic %s not created here: %s", name, ex.getMessage());
-                    }
-                });
+            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            List<TopicCreation> create = TopicCreation.missing(Topics.usedBy(Party.WORKER_INFER), names, existing, brokers);
+            if (create.isEmpty()) {
+                return;
             }
+            admin.createTopics(create.stream().map(c -> new NewTopic(c.name(), Optional.of(c.partitions()),
+                    Optional.of(c.replicationFactor())).configs(c.configs())).toList()).values().forEach((name, f) -> {
+                        try {
+                            f.get(30, TimeUnit.SECONDS);
+                            LOG.infof("created topic %s", name);
+                        } catch (Exception ex) {
+                            // another replica may have created it at the same moment
+                            LOG.infof("topic %s not created here: %s", name, ex.getMessage());
+                        }
+                    });
         } catch (Exception ex) {
             LOG.warnf("could not check or create topics (they may be managed elsewhere): %s", ex.toString());
         }
     }
 
-    /** Partitions of the shard topic (looked up once; the configured count if the lookup fails). */
+    /** The configured names. */
+    static Topics names(InferConfig.TopicNames t) {
+        return new Topics(t.trainJobs(), t.translateJobs(), t.translateShards(), t.translateDone(), t.events(),
+                t.control(), t.dlq());
+    }
+
+    /** Partitions of the shard topic (looked up once; the inventory's count if the lookup fails). */
     int shardPartitions() {
         if (shardPartitions == 0) {
             String name = cfg.topics().translateShards();
@@ -85,8 +82,9 @@ public class TopicSetup {
                         .get(name);
                 shardPartitions = d.partitions().size();
             } catch (Exception ex) {
-                LOG.warnf("cannot describe %s, assuming %d partitions: %s", name, cfg.infer().shardPartitions(), ex);
-                return cfg.infer().shardPartitions();
+                int declared = Topics.spec("translate-shards").partitions();
+                LOG.warnf("cannot describe %s, assuming the declared %d partitions: %s", name, declared, ex);
+                return declared;
             }
         }
         return shardPartitions;

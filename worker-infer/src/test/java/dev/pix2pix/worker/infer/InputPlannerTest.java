@@ -92,6 +92,34 @@ class InputPlannerTest {
     }
 
     @Test
+    void everyRoundOfShardsUsesEveryPartitionForAnyCount() {
+        for (int partitions : new int[] {1, 3, 4, 6, 32}) {
+            Set<Integer> used = new HashSet<>();
+            for (int i = 0; i < partitions; i++) {
+                used.add(InputPlanner.partition("job-9", i + partitions, partitions));
+            }
+            assertEquals(partitions, used.size(), partitions + " partitions");
+        }
+    }
+
+    /** The range assignor gives each of c consumers a block of 32/c partitions: a small job reaches them all. */
+    @Test
+    void aSmallJobReachesEveryRangeAssignedConsumer() {
+        for (String job : List.of("two-workers", "job-17", "colorize-20261123-093512-k2p9x")) {
+            for (int consumers : new int[] {2, 4, 8}) {
+                int[] perConsumer = new int[consumers];
+                for (int i = 0; i < 8; i++) {
+                    perConsumer[InputPlanner.partition(job, i, 32) / (32 / consumers)]++;
+                }
+                for (int c = 0; c < consumers; c++) {
+                    assertEquals(8 / consumers, perConsumer[c], job + ", " + consumers + " consumers: "
+                            + java.util.Arrays.toString(perConsumer));
+                }
+            }
+        }
+    }
+
+    @Test
     void partIndexParsesPartNames() {
         assertEquals(12, JobFiles.partIndex("out/_manifest/parts/shard-00012.jsonl"));
         assertEquals(-1, JobFiles.partIndex("out/_manifest/parts/shard-00012.jsonl.tmp"));

@@ -14,6 +14,7 @@ import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.UnetGenerator;
 import dev.pix2pix.msg.Json;
+import dev.pix2pix.msg.TopicSpec;
 import dev.pix2pix.msg.Topics;
 import dev.pix2pix.store.ObjectStore;
 import dev.pix2pix.store.S3Uri;
@@ -57,11 +58,24 @@ final class ItEnv implements AutoCloseable {
     final EventLog dlq;
 
     ItEnv(String name) {
-        this(name, SharedStack.kafka(), SharedStack.s3());
+        this(name, SharedStack.kafka(), SharedStack.s3(), false);
     }
 
     /** On servers of the test's own (a fault test's {@link dev.pix2pix.stack.PrivateStack}). */
     ItEnv(String name, LocalKafka kafka, LocalS3 s3) {
+        this(name, kafka, s3, false);
+    }
+
+    /** On {@code kafka} and the shared S3; with {@code declareTopics} see below. */
+    ItEnv(String name, LocalKafka kafka, boolean declareTopics) {
+        this(name, kafka, SharedStack.s3(), declareTopics);
+    }
+
+    /**
+     * With {@code declareTopics} every topic of the inventory is created first (with this
+     * environment's names), as a cluster whose topics are declared would hold them.
+     */
+    ItEnv(String name, LocalKafka kafka, LocalS3 s3, boolean declareTopics) {
         this.name = name + "-" + UUID.randomUUID().toString().substring(0, 6);
         this.kafka = kafka;
         this.s3 = s3;
@@ -70,6 +84,11 @@ final class ItEnv implements AutoCloseable {
         this.store = new ObjectStore(new StoreConfig(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(),
                 null, null));
         store.ensureBucket(bucket);
+        if (declareTopics) {
+            for (TopicSpec t : Topics.INVENTORY) {
+                kafka.createTopic(topic(t.name()), t.partitions());
+            }
+        }
         // the event and DLQ topics are created here so that readers can subscribe before any worker runs
         kafka.createTopic(topic(Topics.EVENTS), 3);
         kafka.createTopic(topic(Topics.DLQ), 1);

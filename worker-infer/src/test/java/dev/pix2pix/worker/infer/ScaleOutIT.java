@@ -133,7 +133,7 @@ class ScaleOutIT {
     void aReplicaAddedAndOneRemovedMidJob() throws Exception {
         try (ItEnv env = new ItEnv("scale")) {
             String model = env.uploadColorizeModel("models/tiny/");
-            JobChecks.putInputs(env, "in/", 24);
+            JobChecks.putInputs(env, "in/", 40);
             Map<String, String> props = env.workerProps();
             props.put("pix2pix.kafka.session-timeout-ms", "6000");
             props.put("pix2pix.kafka.heartbeat-interval-ms", "1500");
@@ -144,7 +144,7 @@ class ScaleOutIT {
                 first.close(); // scale down: graceful stop, its shard in progress is left to the other replica
                 assertFalse(env.events.events(jobId).stream().anyMatch(e -> e.type().terminal()),
                         "the job ended before the scale events; the test proved nothing");
-                JobChecks.assertCompletedOnce(env, jobId, "out/", 24, Duration.ofMinutes(4));
+                JobChecks.assertCompletedOnce(env, jobId, "out/", 40, Duration.ofMinutes(6));
                 List<ManifestLine> lines = manifest(env, "out/", jobId);
                 assertTrue(lines.stream().anyMatch(l -> l.worker().equals(second.name())),
                         "the replica added mid-job took part");
@@ -158,8 +158,8 @@ class ScaleOutIT {
     private static WorkerProcess startAfterProgress(ItEnv env, String model, String jobId, Map<String, String> props)
             throws Exception {
         env.submit(TranslateJob.ofPrefix(jobId, model, env.uri("in/"), env.uri("out/"), null,
-                new TranslateJob.Options(null, 256, null, null, null, null, 2, null)), jobId);
-        env.events.await(jobId, e -> e.type() == EventType.PROGRESS, Duration.ofSeconds(120));
+                new TranslateJob.Options(null, 512, null, null, null, null, 2, null)), jobId); // slow on purpose
+        env.events.await(jobId, e -> e.type() == EventType.PROGRESS, Duration.ofSeconds(180));
         return WorkerProcess.start("scale-second-" + env.name, props);
     }
 

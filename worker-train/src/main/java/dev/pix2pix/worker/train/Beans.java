@@ -13,14 +13,14 @@ import dev.pix2pix.worker.CancelRegistry;
 import dev.pix2pix.worker.DeadLetters;
 import dev.pix2pix.worker.OutageMonitor;
 import dev.pix2pix.worker.TxPublisher;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jboss.logging.Logger;
 
@@ -34,8 +34,14 @@ public class Beans {
     StoreConfig storeConfig(WorkerConfig cfg) {
         WorkerConfig.S3 s3 = cfg.s3();
         return new StoreConfig(s3.endpoint(), s3.accessKey().orElse(null), s3.secretKey().orElse(null),
-                s3.region().orElse(null), Set.copyOf(s3.allowedBuckets().orElse(List.of())),
-                StoreConfig.Retry.waitingOut(cfg.outage().toPolicy()));
+                s3.region().orElse(null),
+                StoreConfig.workerAllowList(s3.allowedBuckets(), "pix2pix.s3.allowed-buckets (PIX2PIX_S3_ALLOWED_BUCKETS)"),
+                StoreConfig.Retry.waitingOut(cfg.outage().toPolicy())).withCaFile(s3.caFile().orElse(null));
+    }
+
+    /** Refuses to start without a bucket allow-list (fail-closed), before any job is taken. */
+    void checkStore(@Observes StartupEvent e, WorkerConfig cfg) {
+        storeConfig(cfg);
     }
 
     @Produces
@@ -93,7 +99,7 @@ public class Beans {
                 c.put(k, v);
             }
         });
-        return new TxPublisher(c, "train-jobs", instance + "-train-jobs", outages, cfg.outage().toPolicy());
+        return new TxPublisher(c, "train-jobs", dev.pix2pix.msg.Party.WORKER_TRAIN.transactionalId(instance, "train-jobs"), outages, cfg.outage().toPolicy());
     }
 
     /** A random id per process when pix2pix.instance-id is not set (the pod name in k8s/). */
@@ -107,7 +113,8 @@ public class Beans {
     @Singleton
     Topics topics(WorkerConfig cfg) {
         WorkerConfig.TopicNames t = cfg.topics();
-        return new Topics(t.trainJobs(), t.translateJobs(), t.translateShards(), t.events(), t.control(), t.dlq());
+        return new Topics(t.trainJobs(), t.translateJobs(), t.translateShards(), t.translateDone(), t.events(),
+                t.control(), t.dlq());
     }
 
     @Produces

@@ -31,7 +31,8 @@ public class S3ReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         String bucket = cfg.s3().healthBucket()
-                .or(() -> cfg.s3().allowedBuckets().orElse(List.of()).stream().findFirst())
+                .or(() -> cfg.s3().allowedBuckets().orElse(List.of()).stream()
+                        .filter(b -> !b.equals(StoreConfig.ANY_BUCKET)).findFirst())
                 .orElse("pix2pix-health-probe");
         try {
             // a hung server answers nothing: the probe gives up quickly rather than hang the endpoint

@@ -1,5 +1,7 @@
 package dev.pix2pix.worker.train;
 
+import dev.pix2pix.msg.Party;
+import dev.pix2pix.msg.TopicCreation;
 import dev.pix2pix.msg.Topics;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -20,8 +22,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
 
 /**
- * Creates the topics this worker reads and writes when they are missing, before the messaging
- * channels start (so consumers do not wait on metadata of a topic that does not exist yet).
+ * Creates the missing topics this worker reads and writes when configured to
+ * ({@code pix2pix.topics.create}), as the inventory declares them, before the messaging channels start
+ * (so consumers do not wait on metadata of a topic that does not exist yet).
  */
 @ApplicationScoped
 public class TopicCreator {
@@ -42,7 +45,6 @@ public class TopicCreator {
         if (!cfg.topics().create()) {
             return;
         }
-        List<String> names = List.of(topics.trainJobs(), topics.events(), topics.control(), topics.dlq());
         Map<String, Object> admin = new HashMap<>();
         kafka.forEach((k, v) -> {
             if (AdminClientConfig.configNames().contains(k)) {
@@ -53,14 +55,12 @@ public class TopicCreator {
         admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin client = Admin.create(admin)) {
             Set<String> existing = client.listTopics().names().get(10, TimeUnit.SECONDS);
-            for (String name : names) {
-                if (existing.contains(name)) {
-                    continue;
-                }
+            int brokers = client.describeCluster().nodes().get(10, TimeUnit.SECONDS).size();
+            for (TopicCreation c : TopicCreation.missing(Topics.usedBy(Party.WORKER_TRAIN), topics, existing, brokers)) {
                 try {
-                    client.createTopics(List.of(new NewTopic(name, cfg.topics().partitions(),
-                            cfg.topics().replicationFactor()))).all().get(30, TimeUnit.SECONDS);
-                    LOG.infof("created topic %s (%d partitions)", name, cfg.topics().partitions());
+                    client.createTopics(List.of(new NewTopic(c.name(), c.partitions(), c.replicationFactor())
+                            .configs(c.configs()))).all().get(30, TimeUnit.SECONDS);
+                    LOG.infof("created topic %s (%d partitions)", c.name(), c.partitions());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
@@ -69,7 +69,7 @@ public class TopicCreator {
             }
         } catch (Exception e) {
             // Not fatal: the Kafka health check reports the broker; topics may be managed elsewhere.
-            LOG.warnf("could not check/create topics %s: %s", names, e.toString());
+            LOG.warnf("could not check/create topics: %s", e.toString());
         }
     }
 }

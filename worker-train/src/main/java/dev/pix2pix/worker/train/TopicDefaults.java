@@ -6,18 +6,12 @@ import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * Supplies {@code pix2pix.topics.*} defaults from {@link Topics#DEFAULTS}, so that topic names are
+ * Supplies {@code pix2pix.topics.*} defaults from the inventory ({@link Topics#configDefaults()}), so that topic names are
  * decided in one place (common) yet overridable by application.properties or the environment, whose
  * ordinals are higher.
  */
 public final class TopicDefaults implements ConfigSource {
-    private static final Map<String, String> VALUES = Map.of(
-            "pix2pix.topics.train-jobs", Topics.DEFAULTS.trainJobs(),
-            "pix2pix.topics.translate-jobs", Topics.DEFAULTS.translateJobs(),
-            "pix2pix.topics.translate-shards", Topics.DEFAULTS.translateShards(),
-            "pix2pix.topics.events", Topics.DEFAULTS.events(),
-            "pix2pix.topics.control", Topics.DEFAULTS.control(),
-            "pix2pix.topics.dlq", Topics.DEFAULTS.dlq());
+    private static final Map<String, String> VALUES = Map.copyOf(Topics.configDefaults());
 
     @Override
     public Set<String> getPropertyNames() {

@@ -94,8 +94,11 @@ public interface WorkerConfig {
 
         Optional<String> region();
 
-        /** Empty = every bucket. */
+        /** Required ({@code *} = every bucket, on purpose): the worker does not start without it. */
         Optional<List<String>> allowedBuckets();
+
+        /** PEM file of CA certificates to trust for an https endpoint besides the JVM's (a private CA). */
+        Optional<Path> caFile();
 
         /** Bucket probed by the readiness check; default: the first allowed bucket. */
         Optional<String> healthBucket();
@@ -109,20 +112,18 @@ public interface WorkerConfig {
 
         String translateShards();
 
+        String translateDone();
+
         String events();
 
         String control();
 
         String dlq();
 
-        /** Partitions of topics this worker creates when they are missing. */
-        @WithDefault("3")
-        int partitions();
-
-        @WithDefault("1")
-        short replicationFactor();
-
-        /** Create missing topics at startup. */
+        /**
+         * Create missing topics at startup, as the inventory declares them ({@link dev.pix2pix.msg.Topics}).
+         * On for the local stack; off where the topics are declared (Strimzi, compose's kafka-init).
+         */
         @WithDefault("true")
         boolean create();
     }

@@ -111,7 +111,6 @@ final class ItEnv implements AutoCloseable {
         m.put("pix2pix.topics.events", eventsTopic);
         m.put("pix2pix.topics.control", controlTopic);
         m.put("pix2pix.topics.dlq", dlqTopic);
-        m.put("pix2pix.topics.partitions", "1");
         m.put("pix2pix.train.progress-interval", "1s");
         m.put("mp.messaging.incoming.train-jobs.group.id", name + "-worker-train");
         return m;
