@@ -102,7 +102,7 @@ final class ShardProcessor {
         long seed = o.seed() == null ? 0 : o.seed();
         Translator translator = new Translator(model.generator(), model.info(), new InferenceSettings(
                 o.renderSize() == null ? 0 : o.renderSize(), Boolean.TRUE.equals(o.evalMode()), cfg.infer().batch(),
-                seed));
+                seed, Boolean.TRUE.equals(o.fullResolution())));
         DecodeLimits limits = o.maxPixels() == null ? DecodeLimits.defaults()
                 : DecodeLimits.defaults().withMaxPixels(o.maxPixels());
         OutputPolicy policy = new OutputPolicy(o.outputFormat() == null ? "png" : o.outputFormat().wire(),
