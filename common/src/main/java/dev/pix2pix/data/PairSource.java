@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * How each layout lists its entries, turns an entry's files into prepared (A, B) pixels, and cuts
  * samples from them. Every file goes through the serving path: {@link ImageDecoder} (orientation,
- * truncation and bomb checks, 16-bit), then one antialiased {@link Resize#bicubic}, then
+ * truncation and bomb checks, 16-bit), then one antialiased bicubic resize ({@link Resize#bicubic8}: PIL's,
+ * as the reference trains), then
  * {@link Tensors}/{@link LabTensors}.
  */
 abstract class PairSource {
@@ -65,7 +66,7 @@ abstract class PairSource {
 
     private static byte[] resized(FloatImage img, Preprocessing.Size s) {
         FloatImage r = img.width() == s.width() && img.height() == s.height() ? img
-                : Resize.bicubic(img, s.width(), s.height());
+                : Resize.bicubic8(img, s.width(), s.height());
         return r.toRgb8();
     }
 

@@ -164,7 +164,7 @@ class PairSetTest {
         try (PairSet set = PairSet.builder(DataFiles.folder(tmp.resolve("x")), Layout.ALIGNED).preprocessing(shrink).open()) {
             Sample s = set.sample(0, new Random(0));
             DecodedImage d = new ImageDecoder().decode(tmp.resolve("x/pair.png"));
-            FloatImage a = Resize.bicubic(d.image().crop(0, 0, 60, 60), 24, 24);
+            FloatImage a = Resize.bicubic8(d.image().crop(0, 0, 60, 60), 24, 24);
             float[] expect = Tensors.chw(a.toRgb8(), 24, 0, 0, 24, 24, 3, false);
             assertArrayEquals(expect, s.input());
         }
