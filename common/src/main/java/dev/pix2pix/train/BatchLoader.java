@@ -23,11 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * serial batches) and each sample's jitter from (seed, epoch, index) alone; unusable entries are left
  * out where they fall and the next ones fill the batch. Since usability is a property of the files,
  * a resumed run sees exactly the batches the interrupted one would have, whatever the thread count
- * and timing. Memory is bounded by the window of samples in flight, not by the set's size.
+ * and timing. Memory is bounded by the window of samples in flight, not by the set's size. Public
+ * for benchmarks ({@code pix2pix bench-data}); the trainer owns one per run.
  */
-final class BatchLoader implements AutoCloseable {
+public final class BatchLoader implements AutoCloseable {
     /** A batch as flat channels-first arrays of {@code size} samples of width x height. */
-    record Batch(int size, int width, int height, float[] input, float[] target) {}
+    public record Batch(int size, int width, int height, float[] input, float[] target) {}
 
     private static final int AHEAD = 2;
     private static final Object END = new Object();
@@ -44,7 +45,7 @@ final class BatchLoader implements AutoCloseable {
      * @param serial take entries in their order every epoch (the reference's --serial_batches)
      * @param threads preparing threads (0 = one per core)
      */
-    BatchLoader(TrainingSet data, long seed, int batch, boolean serial, int threads) {
+    public BatchLoader(TrainingSet data, long seed, int batch, boolean serial, int threads) {
         this.data = data;
         this.seed = seed;
         this.batch = batch;
@@ -59,25 +60,25 @@ final class BatchLoader implements AutoCloseable {
     }
 
     /** Iterations of an epoch: exact once every entry was prepared, until then counting unknown entries as usable. */
-    long iterationsPerEpoch() {
+    public long iterationsPerEpoch() {
         DataReport r = data.report();
         return Math.max(1, (data.size() - r.skipped().size() + batch - 1) / batch);
     }
 
     /** Starts an epoch's batches at its iteration {@code from} (the batches before it are skipped, not prepared). */
-    void startEpoch(int epoch, long from) {
+    public void startEpoch(int epoch, long from) {
         stopCurrent();
         current = new Epoch(epoch, from);
         current.thread.start();
     }
 
     /** The next batch, or null when the epoch has no more. */
-    Batch take() throws InterruptedException {
+    public Batch take() throws InterruptedException {
         return current.take();
     }
 
     /** Whether the epoch has another batch (waits until that is known). */
-    boolean hasMore() throws InterruptedException {
+    public boolean hasMore() throws InterruptedException {
         return current.hasMore();
     }
 
