@@ -183,12 +183,23 @@ public final class PreparedCache implements AutoCloseable {
         return k != null && k.stamp().equals(stamp) ? k : null;
     }
 
-    /** The prepared pixels of a usable entry, or null when its record is damaged (then it is forgotten). */
+    /** Per reading thread: the arrays of the last record read (entries of one set mostly share a size). */
+    private final ThreadLocal<byte[][]> buffers = ThreadLocal.withInitial(() -> new byte[2][0]);
+
+    /**
+     * The prepared pixels of a usable entry, or null when its record is damaged (then it is forgotten).
+     * The arrays belong to the calling thread and are reused by its next read: use them before that.
+     */
     PreparedPair read(String name, Known k) {
         try {
             int plane = 3 * k.width() * k.height();
-            byte[] a = k.hasA() ? new byte[plane] : null;
-            byte[] b = new byte[plane];
+            byte[][] buf = buffers.get();
+            if (buf[1].length != plane) {
+                buf[0] = new byte[plane];
+                buf[1] = new byte[plane];
+            }
+            byte[] a = k.hasA() ? buf[0] : null;
+            byte[] b = buf[1];
             long pos = k.offset();
             if (a != null) {
                 readFully(a, pos);

@@ -39,6 +39,8 @@ public final class BatchLoader implements AutoCloseable {
     private final boolean serial;
     private final int threads;
     private final ExecutorService pool;
+    /** Batch arrays handed back by the consumer: reused, so a run does not allocate (and collect) a batch per step. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<float[][]> free = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private Epoch current;
 
     /**
@@ -80,6 +82,22 @@ public final class BatchLoader implements AutoCloseable {
     /** Whether the epoch has another batch (waits until that is known). */
     public boolean hasMore() throws InterruptedException {
         return current.hasMore();
+    }
+
+    /** Hands a batch's arrays back for reuse once the caller is done with them (optional). */
+    public void release(Batch b) {
+        if (free.size() < AHEAD + 2) {
+            free.offer(new float[][] {b.input(), b.target()});
+        }
+    }
+
+    private float[][] arrays(int inLen, int outLen) {
+        for (float[][] f; (f = free.poll()) != null; ) {
+            if (f[0].length == inLen && f[1].length == outLen) {
+                return f;
+            }
+        }
+        return new float[][] {new float[inLen], new float[outLen]};
     }
 
     static int[] permutation(int n, Random r) {
@@ -238,8 +256,9 @@ public final class BatchLoader implements AutoCloseable {
             int h = first.height();
             int inLen = first.input().length;
             int outLen = first.target().length;
-            float[] in = new float[inLen * group.size()];
-            float[] out = new float[outLen * group.size()];
+            float[][] arrays = arrays(inLen * group.size(), outLen * group.size());
+            float[] in = arrays[0];
+            float[] out = arrays[1];
             for (int i = 0; i < group.size(); i++) {
                 Sample s = group.get(i);
                 if (s.width() != w || s.height() != h) {

@@ -233,6 +233,7 @@ public final class Trainer implements AutoCloseable {
                         break;
                     }
                     step(b, lr, pretrain, acc);
+                    loader.release(b); // uploaded: its arrays can hold a later batch
                     counted++;
                     state = new RunState(state.spec(), o, state.data(), epoch, it + 1, state.iteration() + 1,
                             state.codeVersion());

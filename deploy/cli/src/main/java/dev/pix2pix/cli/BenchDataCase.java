@@ -64,22 +64,30 @@ public final class BenchDataCase {
         Map<String, Double> rates = new LinkedHashMap<>();
         try (set) {
             int epoch = 1;
-            for (int k = 0; k < threads.size(); k++) {
-                int t = threads.get(k);
+            long warmup = Long.parseLong(a.getOrDefault("warmup", "0"));
+            if (warmup > 0) {
+                // the first batch, then warm-up images with every core (JIT), not counted in any rate
+                try (BatchLoader loader = new BatchLoader(set, 42, batch, false, 0)) {
+                    loader.startEpoch(epoch++, 0);
+                    BatchLoader.Batch b = loader.take();
+                    out.put("firstBatchSeconds", (System.nanoTime() - t0) / 1e9);
+                    for (long seen = b.size(); seen < warmup && (b = loader.take()) != null; seen += b.size()) {
+                        loader.release(b);
+                    }
+                }
+            }
+            for (int t : threads) {
                 try (BatchLoader loader = new BatchLoader(set, 42, batch, false, t)) {
                     long counted = 0;
                     long start = System.nanoTime();
-                    boolean first = true;
                     while (counted < images) {
                         loader.startEpoch(epoch++, 0);
                         for (BatchLoader.Batch b; counted < images && (b = loader.take()) != null; ) {
-                            if (first && k == 0) {
+                            if (!out.containsKey("firstBatchSeconds")) {
                                 out.put("firstBatchSeconds", (System.nanoTime() - t0) / 1e9);
-                                start = System.nanoTime(); // the rate leaves the first batch out (JIT, open)
-                                first = false;
-                                continue;
                             }
                             counted += b.size();
+                            loader.release(b);
                         }
                     }
                     rates.put(Integer.toString(t), counted / ((System.nanoTime() - start) / 1e9));

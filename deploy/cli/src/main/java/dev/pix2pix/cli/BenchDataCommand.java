@@ -43,9 +43,18 @@ final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "2000", description = "images per rate measurement (default: ${DEFAULT-VALUE})")
     long images;
 
+    @Option(names = "--heap", defaultValue = "2g", description = "max heap of each case's JVM, as `pix2pix train` (default: ${DEFAULT-VALUE})")
+    String heap;
+
     @Option(names = "--baseline-max-heap-fraction", defaultValue = "0.6",
-            description = "run the in-memory baseline only where its pixels fit in this share of the JVM's default max heap")
+            description = "run the in-memory baseline only where its pixels fit in this share of that heap")
     double baselineFraction;
+
+    @Option(names = "--warmup", defaultValue = "480", description = "images prepared with every core before the rates are measured (JIT)")
+    long warmup;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "rounds of the cached / decoding / in-memory cases, alternating")
+    int rounds;
 
     @Option(names = "--json", description = "one JSON line per case")
     boolean json;
@@ -65,16 +74,23 @@ final class BenchDataCommand implements Callable<Integer> {
             Path cache = dir.resolve("cache-" + n);
             LocalFiles.deleteTree(cache);
             Map<String, JsonNode> r = new LinkedHashMap<>();
-            r.put("cold", child(data, "stream", cache, Integer.toString(cores), n));
-            r.put("cached", child(data, "stream", cache, threads, images));
-            r.put("decode", child(data, "decode", null, threads, images));
+            // the first epoch fills the cache: all of it, with every core, timed from the start
+            r.put("cold", child(data, "stream", cache, Integer.toString(cores), n, 0));
             long heapNeeded = (long) n * 2 * 3 * loadSize * loadSize;
-            long maxHeap = Runtime.getRuntime().maxMemory();
-            if (heapNeeded < baselineFraction * maxHeap) {
-                r.put("memory", child(data, "memory", null, threads, images));
-            } else {
+            long maxHeap = bytes(heap);
+            boolean baseline = heapNeeded < baselineFraction * maxHeap;
+            for (int round = 1; round <= rounds; round++) {
+                // alternating, so that a change in the machine's load shows as a difference between rounds
+                String suffix = round == 1 ? "" : "#" + round;
+                r.put("cached" + suffix, child(data, "stream", cache, threads, images, warmup));
+                r.put("decode" + suffix, child(data, "decode", null, threads, images, warmup));
+                if (baseline) {
+                    r.put("memory" + suffix, child(data, "memory", null, threads, images, warmup));
+                }
+            }
+            if (!baseline) {
                 System.err.printf("in-memory baseline on %d pairs not run: its pixels alone need %.1f GiB of heap "
-                        + "(default max heap %.1f GiB)%n", n, heapNeeded / 1073741824.0, maxHeap / 1073741824.0);
+                        + "(--heap %s)%n", n, heapNeeded / 1073741824.0, heap);
             }
             results.put(n, r);
             LocalFiles.deleteTree(cache);
@@ -84,10 +100,11 @@ final class BenchDataCommand implements Callable<Integer> {
         return 0;
     }
 
-    private JsonNode child(Path data, String mode, Path cache, String threads, long count) throws Exception {
+    private JsonNode child(Path data, String mode, Path cache, String threads, long count, long warm) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-XX:+AlwaysPreTouch"); // as deploy/bin/pix2pix runs train
+        cmd.add("-Xmx" + heap);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(BenchDataCase.class.getName());
@@ -98,6 +115,7 @@ final class BenchDataCommand implements Callable<Integer> {
         }
         cmd.add("threads=" + threads);
         cmd.add("images=" + count);
+        cmd.add("warmup=" + warm);
         cmd.add("batch=" + batch);
         cmd.add("size=" + size);
         cmd.add("load=" + loadSize);
@@ -126,13 +144,12 @@ final class BenchDataCommand implements Callable<Integer> {
                 "cold", "streaming, first epoch (fills the cache)", "cached", "streaming, prepared cache",
                 "decode", "streaming, decoding every epoch");
         for (var e : results.entrySet()) {
-            for (String k : List.of("memory", "cold", "cached", "decode")) {
+            for (String k : e.getValue().keySet()) {
                 JsonNode n = e.getValue().get(k);
-                if (n == null) {
-                    continue;
-                }
                 JsonNode r = n.get("imagesPerSecond");
-                System.out.printf("%-7d %-44s %8.2f %8.2f %9s %9s %9s %9.0fM %9.0fM%n", e.getKey(), names.get(k),
+                String base = k.replaceAll("#.*", "");
+                System.out.printf("%-7d %-44s %8.2f %8.2f %9s %9s %9s %9.0fM %9.0fM%n", e.getKey(),
+                        names.get(base) + (k.contains("#") ? " " + k.substring(k.indexOf('#')) : ""),
                         n.get("openSeconds").asDouble(), n.path("firstBatchSeconds").asDouble(Double.NaN), rate(r, "1"),
                         rate(r, "2"), rate(r, Integer.toString(cores)), n.get("peakRssMiB").asDouble(),
                         n.get("peakRssAnonMiB").asDouble());
@@ -161,6 +178,12 @@ final class BenchDataCommand implements Callable<Integer> {
                 + "%.0f img/s per core from the prepared cache (%.1f cores to keep up), %.0f decoding every epoch (%.1f cores)%n",
                 H100_IMAGES_PER_SECOND, perCore, H100_IMAGES_PER_SECOND / perCore, perCoreDecode,
                 H100_IMAGES_PER_SECOND / perCoreDecode);
+    }
+
+    static long bytes(String size) {
+        String s = size.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = s.endsWith("g") ? 1L << 30 : s.endsWith("m") ? 1L << 20 : s.endsWith("k") ? 1L << 10 : 1;
+        return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
     }
 
     private static double val(JsonNode n, String t) {
