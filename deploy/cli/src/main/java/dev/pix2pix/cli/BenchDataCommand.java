@@ -56,6 +56,9 @@ final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "2", description = "rounds of the cached / decoding / in-memory cases, alternating")
     int rounds;
 
+    @Option(names = "--generate-only", description = "only generate the sets (DIR/set-N), e.g. to train on them")
+    boolean generateOnly;
+
     @Option(names = "--json", description = "one JSON line per case")
     boolean json;
 
@@ -71,6 +74,9 @@ final class BenchDataCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             SyntheticPairs.ensure(data, n, cores);
             System.err.printf("set of %d pairs ready in %s (%.0f s)%n", n, data, (System.nanoTime() - t0) / 1e9);
+            if (generateOnly) {
+                continue;
+            }
             Path cache = dir.resolve("cache-" + n);
             LocalFiles.deleteTree(cache);
             Map<String, JsonNode> r = new LinkedHashMap<>();
@@ -94,6 +100,9 @@ final class BenchDataCommand implements Callable<Integer> {
             }
             results.put(n, r);
             LocalFiles.deleteTree(cache);
+        }
+        if (generateOnly) {
+            return 0;
         }
         String load1 = loadAverage();
         print(results, cores, load0, load1);

@@ -151,13 +151,18 @@ public class TrainJobRunner {
             LOG.infof("dataset %s: %d entries (%s, %s); %s%s", dataset, data.size(), plan.layout(), o.preprocess(),
                     streaming, room.prepared() ? "" : "; " + room.message());
             Trainer trainer;
-            if (saved != null) {
-                sync.downloadLossLog(modelDir, saved.epoch());
-                LOG.infof("resuming from %scheckpoints/%s (epoch %d, iteration %d)", sync.output(), resumedFrom.get(),
-                        saved.epoch(), saved.iteration());
-                trainer = Trainer.resume(modelDir, o, data, device);
-            } else {
-                trainer = Trainer.start(plan.spec(), o, plan.dataSpec(), data, modelDir, device);
+            try {
+                if (saved != null) {
+                    sync.downloadLossLog(modelDir, saved.epoch());
+                    LOG.infof("resuming from %scheckpoints/%s (epoch %d, iteration %d)", sync.output(), resumedFrom.get(),
+                            saved.epoch(), saved.iteration());
+                    trainer = Trainer.resume(modelDir, o, data, device);
+                } else {
+                    trainer = Trainer.start(plan.spec(), o, plan.dataSpec(), data, modelDir, device);
+                }
+            } catch (IOException | RuntimeException e) {
+                data.close(); // its prepared cache stays locked otherwise, and the next job would decode every epoch
+                throw e;
             }
             trainer.loaderThreads(cfg.train().loaderThreads());
             try (data; trainer) {
