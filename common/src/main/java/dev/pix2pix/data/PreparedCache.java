@@ -184,6 +184,7 @@ public final class PreparedCache implements AutoCloseable {
     }
 
     /** Per reading thread: the arrays of the last record read (entries of one set mostly share a size). */
+    private final java.util.Set<Long> verified = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<byte[][]> buffers = ThreadLocal.withInitial(() -> new byte[2][0]);
 
     /**
@@ -206,11 +207,13 @@ public final class PreparedCache implements AutoCloseable {
                 pos += plane;
             }
             readFully(b, pos);
-            if (crc(a, b) != k.crc()) {
+            // checked the first time this process reads the record: a later read finds the same page-cache pages
+            if (!verified.contains(k.offset()) && crc(a, b) != k.crc()) {
                 warn.accept("prepared cache " + dir + ": the record of " + name + " is damaged; preparing it again");
                 known.remove(name, k);
                 return null;
             }
+            verified.add(k.offset());
             return new PreparedPair(k.width(), k.height(), a, b);
         } catch (IOException e) {
             disable(e);

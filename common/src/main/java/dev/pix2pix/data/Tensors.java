@@ -72,14 +72,16 @@ public final class Tensors {
             boolean mirror) {
         float[] out = new float[channels * w * h];
         int plane = w * h;
-        float black = toUnit(0);
+        float black = UNIT[0];
+        // the common case, a window inside the image, without a bounds test per pixel
+        boolean inside = x0 + w <= stride && (long) y0 + h <= rows;
         for (int y = 0; y < h; y++) {
             int sy = y0 + y;
             int row = sy * stride;
             for (int x = 0; x < w; x++) {
                 int sx = mirror ? x0 + w - 1 - x : x0 + x;
                 int o = y * w + x;
-                if (sx >= stride || sy >= rows) {
+                if (!inside && (sx >= stride || sy >= rows)) {
                     for (int c = 0; c < channels; c++) {
                         out[c * plane + o] = black;
                     }
@@ -88,11 +90,11 @@ public final class Tensors {
                 int p = (row + sx) * 3;
                 int r = rgb[p] & 0xff, g = rgb[p + 1] & 0xff, b = rgb[p + 2] & 0xff;
                 if (channels == 1) {
-                    out[o] = toUnit(luma8(r, g, b));
+                    out[o] = UNIT[luma8(r, g, b)];
                 } else {
-                    out[o] = toUnit(r);
-                    out[plane + o] = toUnit(g);
-                    out[2 * plane + o] = toUnit(b);
+                    out[o] = UNIT[r];
+                    out[plane + o] = UNIT[g];
+                    out[2 * plane + o] = UNIT[b];
                     for (int c = 3; c < channels; c++) {
                         out[c * plane + o] = out[o];
                     }
@@ -100,6 +102,15 @@ public final class Tensors {
             }
         }
         return out;
+    }
+
+    /** {@link #toUnit} of every byte value (the same floats, looked up instead of divided). */
+    private static final float[] UNIT = new float[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            UNIT[i] = toUnit(i);
+        }
     }
 
     /** CHW floats in [-1,1] with 1 or 3 channels to an 8-bit RGB image. */

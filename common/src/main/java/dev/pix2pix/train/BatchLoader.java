@@ -100,7 +100,8 @@ public final class BatchLoader implements AutoCloseable {
         return new float[][] {new float[inLen], new float[outLen]};
     }
 
-    static int[] permutation(int n, Random r) {
+    /** The shuffle of an epoch: Fisher-Yates from the given generator. */
+    public static int[] permutation(int n, Random r) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

@@ -76,6 +76,11 @@ public final class BenchDataCase {
                     }
                 }
             }
+            if (mode.equals("memory")) {
+                // today's loader: one background thread building whole batches (sample, then copy), three ahead
+                rates.put("1", legacyRate(set, batch, images));
+                threads.clear();
+            }
             for (int t : threads) {
                 try (BatchLoader loader = new BatchLoader(set, 42, batch, false, t)) {
                     long counted = 0;
@@ -93,6 +98,10 @@ public final class BenchDataCase {
                     rates.put(Integer.toString(t), counted / ((System.nanoTime() - start) / 1e9));
                 }
             }
+            // what the open set itself keeps in the heap (names, index): live objects after a full collection
+            System.gc();
+            out.put("liveHeapMiB", java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()
+                    / 1048576.0);
         }
         out.put("imagesPerSecond", rates);
         mem.stop();
@@ -101,6 +110,53 @@ public final class BenchDataCase {
         out.put("vmHwmMiB", BenchCommand.rssMiB("VmHWM"));
         out.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
         System.out.println(Json.line(out));
+    }
+
+    /** Images/s of the loader the in-memory path had: a single thread, each batch built whole, three batches ahead. */
+    static double legacyRate(TrainingSet set, int batch, long images) throws Exception {
+        java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.ArrayDeque<java.util.concurrent.Future<float[][]>> ahead = new java.util.ArrayDeque<>();
+            int n = set.size();
+            long start = System.nanoTime();
+            long counted = 0;
+            long next = 0;
+            for (int epoch = 1; counted < images; epoch++) {
+                int[] order = dev.pix2pix.train.BatchLoader.permutation(n, new java.util.Random(42 * 1_000_003L + epoch));
+                long perEpoch = (n + batch - 1) / batch;
+                for (long it = 0; it < perEpoch && counted < images; it++) {
+                    while (ahead.size() < 3 && next < perEpoch) {
+                        long b = next++;
+                        int e = epoch;
+                        ahead.add(one.submit(() -> legacyBatch(set, order, b, batch, e)));
+                    }
+                    counted += ahead.poll().get()[0].length / (3 * 256 * 256);
+                }
+                ahead.clear();
+                next = 0;
+            }
+            return counted / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    private static float[][] legacyBatch(TrainingSet set, int[] order, long it, int batch, int epoch) throws Exception {
+        int from = (int) (it * batch);
+        int n = Math.min(batch, order.length - from);
+        float[] in = null;
+        float[] out = null;
+        for (int i = 0; i < n; i++) {
+            int idx = order[from + i];
+            dev.pix2pix.data.Sample s = set.sample(idx, new java.util.Random((42 * 31 + epoch) * 1_000_003L + idx));
+            if (in == null) {
+                in = new float[s.input().length * n];
+                out = new float[s.target().length * n];
+            }
+            System.arraycopy(s.input(), 0, in, i * s.input().length, s.input().length);
+            System.arraycopy(s.target(), 0, out, i * s.target().length, s.target().length);
+        }
+        return new float[][] {in, out};
     }
 
     /** Resident memory sampled every 20 ms (RssAnon leaves out mapped file pages). */

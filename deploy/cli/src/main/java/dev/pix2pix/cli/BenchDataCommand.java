@@ -43,7 +43,7 @@ final class BenchDataCommand implements Callable<Integer> {
     @Option(names = "--images", defaultValue = "2000", description = "images per rate measurement (default: ${DEFAULT-VALUE})")
     long images;
 
-    @Option(names = "--heap", defaultValue = "2g", description = "max heap of each case's JVM, as `pix2pix train` (default: ${DEFAULT-VALUE})")
+    @Option(names = "--heap", defaultValue = "1g", description = "fixed heap of each case's JVM (default: ${DEFAULT-VALUE})")
     String heap;
 
     @Option(names = "--baseline-max-heap-fraction", defaultValue = "0.6",
@@ -113,7 +113,8 @@ final class BenchDataCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-XX:+AlwaysPreTouch"); // as deploy/bin/pix2pix runs train
-        cmd.add("-Xmx" + heap);
+        cmd.add("-Xms" + heap); // a fixed heap: resident memory then shows what grows outside it, and the live
+        cmd.add("-Xmx" + heap); // heap after a collection what the set keeps in it (a set that grew would not fit)
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(BenchDataCase.class.getName());
@@ -147,9 +148,9 @@ final class BenchDataCommand implements Callable<Integer> {
     private void print(Map<Integer, Map<String, JsonNode>> results, int cores, String load0, String load1) {
         System.out.printf("bench-data: %d cores, load average %s at the start, %s at the end; aligned 512x256 JPEGs, "
                 + "batch %d, %d px crops of %d px, mirror on%n", cores, load0, load1, batch, size, loadSize);
-        System.out.printf("%-7s %-44s %8s %8s %9s %9s %9s %10s %10s%n", "pairs", "path", "open s", "1st bat s",
-                "img/s 1", "img/s 2", "img/s " + cores, "peak RSS", "RssAnon");
-        Map<String, String> names = Map.of("memory", "before: in memory (ImageIO + Java2D at open)",
+        System.out.printf("%-7s %-46s %8s %8s %9s %9s %9s %10s %10s %9s%n", "pairs", "path", "open s", "1st bat s",
+                "img/s 1", "img/s 2", "img/s " + cores, "peak RSS", "RssAnon", "live heap");
+        Map<String, String> names = Map.of("memory", "before: in memory at open, its 1-thread loader",
                 "cold", "streaming, first epoch (fills the cache)", "cached", "streaming, prepared cache",
                 "decode", "streaming, decoding every epoch");
         for (var e : results.entrySet()) {
@@ -157,11 +158,11 @@ final class BenchDataCommand implements Callable<Integer> {
                 JsonNode n = e.getValue().get(k);
                 JsonNode r = n.get("imagesPerSecond");
                 String base = k.replaceAll("#.*", "");
-                System.out.printf("%-7d %-44s %8.2f %8.2f %9s %9s %9s %9.0fM %9.0fM%n", e.getKey(),
+                System.out.printf("%-7d %-46s %8.2f %8.2f %9s %9s %9s %9.0fM %9.0fM %8.0fM%n", e.getKey(),
                         names.get(base) + (k.contains("#") ? " " + k.substring(k.indexOf('#')) : ""),
                         n.get("openSeconds").asDouble(), n.path("firstBatchSeconds").asDouble(Double.NaN), rate(r, "1"),
                         rate(r, "2"), rate(r, Integer.toString(cores)), n.get("peakRssMiB").asDouble(),
-                        n.get("peakRssAnonMiB").asDouble());
+                        n.get("peakRssAnonMiB").asDouble(), n.path("liveHeapMiB").asDouble(Double.NaN));
             }
         }
         List<Integer> ns = new ArrayList<>(results.keySet());
@@ -174,12 +175,16 @@ final class BenchDataCommand implements Callable<Integer> {
                         large.get(k).get("peakRssAnonMiB").asDouble() / small.get(k).get("peakRssAnonMiB").asDouble());
             }
         }
-        JsonNode mem = small.get("memory");
-        if (mem != null) {
-            for (String t : List.of("1", "2", Integer.toString(cores))) {
-                System.out.printf("prepared cache / in memory at %s thread(s): %.2f; decoding every epoch / in memory: %.2f%n",
-                        t, val(small.get("cached"), t) / val(mem, t), val(small.get("decode"), t) / val(mem, t));
+        for (String suffix : List.of("", "#2", "#3")) {
+            JsonNode mem = small.get("memory" + suffix);
+            if (mem == null) {
+                continue;
             }
+            String c = Integer.toString(cores);
+            System.out.printf("round %s: streaming with %s cores / the in-memory path: %.2f from the prepared cache, %.2f "
+                    + "decoding every epoch (at 1 thread: %.2f, %.2f)%n", suffix.isEmpty() ? "1" : suffix.substring(1), c,
+                    val(small.get("cached" + suffix), c) / val(mem, "1"), val(small.get("decode" + suffix), c) / val(mem, "1"),
+                    val(small.get("cached" + suffix), "1") / val(mem, "1"), val(small.get("decode" + suffix), "1") / val(mem, "1"));
         }
         double perCore = val(small.get("cached"), "1");
         double perCoreDecode = val(small.get("decode"), "1");
