@@ -249,12 +249,7 @@ public final class PreparedCache implements AutoCloseable {
                 }
                 writeFully(pack, p.b(), at + (p.a() == null ? 0 : p.a().length));
                 packEnd = at + p.bytes();
-                Known k = new Known(stamp, at, p.width(), p.height(), p.a() != null, crc, null, null);
-                appendIndex(name, k);
-                Known old = known.put(name, k);
-                if (old != null && old.usable()) {
-                    deadBytes += old.length();
-                }
+                remember(name, new Known(stamp, at, p.width(), p.height(), p.a() != null, crc, null, null));
             }
         } catch (IOException e) {
             disable(e);
@@ -268,15 +263,19 @@ public final class PreparedCache implements AutoCloseable {
         }
         try {
             synchronized (this) {
-                Known k = new Known(stamp, 0, 0, 0, false, 0, reason, detail == null ? "" : detail);
-                appendIndex(name, k);
-                Known old = known.put(name, k);
-                if (old != null && old.usable()) {
-                    deadBytes += old.length();
-                }
+                remember(name, new Known(stamp, 0, 0, 0, false, 0, reason, detail == null ? "" : detail));
             }
         } catch (IOException e) {
             disable(e);
+        }
+    }
+
+    /** Appends the entry's index line and makes it the current one (the record it replaces becomes dead space). */
+    private void remember(String name, Known k) throws IOException {
+        appendIndex(name, k);
+        Known old = known.put(name, k);
+        if (old != null && old.usable()) {
+            deadBytes += old.length();
         }
     }
 
