@@ -12,8 +12,13 @@ public final class LabTensors {
 
     private LabTensors() {}
 
-    /** {L [1*w*h], ab [2*w*h]} from a region of interleaved RGB bytes. */
+    /** {L [1*w*h], ab [2*w*h]} from a region of interleaved RGB bytes (inside the image). */
     public static float[][] fromRgb(byte[] rgb, int stride, int x0, int y0, int w, int h, boolean mirror) {
+        return fromRgb(rgb, stride, Integer.MAX_VALUE, x0, y0, w, h, mirror);
+    }
+
+    /** The same on an image of stride x rows; pixels of the region outside it are black (as PIL's crop pads). */
+    public static float[][] fromRgb(byte[] rgb, int stride, int rows, int x0, int y0, int w, int h, boolean mirror) {
         int plane = w * h;
         float[] l = new float[plane];
         float[] ab = new float[2 * plane];
@@ -21,8 +26,13 @@ public final class LabTensors {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int sx = mirror ? x0 + w - 1 - x : x0 + x;
-                int p = ((y0 + y) * stride + sx) * 3;
-                Lab.fromRgb8(rgb[p] & 0xff, rgb[p + 1] & 0xff, rgb[p + 2] & 0xff, lab);
+                int sy = y0 + y;
+                if (sx >= stride || sy >= rows) {
+                    Lab.fromRgb8(0, 0, 0, lab);
+                } else {
+                    int p = (sy * stride + sx) * 3;
+                    Lab.fromRgb8(rgb[p] & 0xff, rgb[p + 1] & 0xff, rgb[p + 2] & 0xff, lab);
+                }
                 int o = y * w + x;
                 l[o] = (float) (lab[0] / L_HALF - 1);
                 ab[o] = (float) (lab[1] / AB_SCALE);
@@ -34,7 +44,12 @@ public final class LabTensors {
 
     /** A colorization pair's network tensors (L [1*w*h], ab [2*w*h]) as an sRGB image in [0,1]. */
     public static dev.pix2pix.image.FloatImage toRgb(float[] lUnit, float[] abUnit, int size) {
-        int plane = size * size;
+        return toRgb(lUnit, abUnit, size, size);
+    }
+
+    /** The same for a width x height pair. */
+    public static dev.pix2pix.image.FloatImage toRgb(float[] lUnit, float[] abUnit, int width, int height) {
+        int plane = width * height;
         float[] l = new float[plane];
         float[] a = new float[plane];
         float[] b = new float[plane];
@@ -43,7 +58,7 @@ public final class LabTensors {
             a[i] = (float) unitToAb(abUnit[i]);
             b[i] = (float) unitToAb(abUnit[plane + i]);
         }
-        return Lab.composePreservingL(l, a, b, size, size).clamp01();
+        return Lab.composePreservingL(l, a, b, height, width).clamp01();
     }
 
     public static float lToUnit(double l) {

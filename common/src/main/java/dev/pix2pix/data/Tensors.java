@@ -4,8 +4,9 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 
 /**
- * The one place where pixels become network inputs and back: channels-first, [0,255] -> [-1,1]
- * (the reference's Normalize(0.5, 0.5)), grayscale by ITU-R 601 luma as PIL's convert('L').
+ * The one place where pixels become network inputs and back: channels-first, [0,255] (or [0,1]) ->
+ * [-1,1] (the reference's Normalize(0.5, 0.5)), grayscale by ITU-R 601 luma as PIL's convert('L').
+ * Training, evaluation, serving and the workers' sample strips all normalise here.
  */
 public final class Tensors {
     private Tensors() {}
@@ -29,23 +30,71 @@ public final class Tensors {
         return 0.299f * r + 0.587f * g + 0.114f * b;
     }
 
-    /** Interleaved RGB bytes (from {@link Images#rgbBytes}) of a w x h region to CHW floats. */
+    /** A [0,1] value as the networks see it (the same mapping as {@link #toUnit(int)} on 8-bit values). */
+    public static float fromUnit(float unit) {
+        return unit * 2f - 1f;
+    }
+
+    /** A network value back to [0,1], unclamped. */
+    public static float toUnitRange(float v) {
+        return (v + 1f) / 2f;
+    }
+
+    /** {@link #fromUnit} of every value (a new array). */
+    public static float[] fromUnit(float[] unit) {
+        float[] out = new float[unit.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = fromUnit(unit[i]);
+        }
+        return out;
+    }
+
+    /** {@link #toUnitRange} of every value, clamped to [0,1] (a new array). */
+    public static float[] toUnitClamped(float[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < out.length; i++) {
+            float u = toUnitRange(v[i]);
+            out[i] = u > 0f ? (u < 1f ? u : 1f) : 0f; // NaN -> 0, as FloatImage.clamp01
+        }
+        return out;
+    }
+
+    /** Interleaved RGB bytes of a w x h region to CHW floats (the region lies inside the image). */
     public static float[] chw(byte[] rgb, int stride, int x0, int y0, int w, int h, int channels, boolean mirror) {
+        return chw(rgb, stride, Integer.MAX_VALUE, x0, y0, w, h, channels, mirror);
+    }
+
+    /**
+     * Interleaved RGB bytes (stride x rows) of a w x h region to CHW floats; pixels of the region
+     * outside the image are black, as PIL's crop pads them.
+     */
+    public static float[] chw(byte[] rgb, int stride, int rows, int x0, int y0, int w, int h, int channels,
+            boolean mirror) {
         float[] out = new float[channels * w * h];
         int plane = w * h;
+        float black = UNIT[0];
+        // the common case, a window inside the image, without a bounds test per pixel
+        boolean inside = x0 + w <= stride && (long) y0 + h <= rows;
         for (int y = 0; y < h; y++) {
-            int row = (y0 + y) * stride;
+            int sy = y0 + y;
+            int row = sy * stride;
             for (int x = 0; x < w; x++) {
                 int sx = mirror ? x0 + w - 1 - x : x0 + x;
+                int o = y * w + x;
+                if (!inside && (sx >= stride || sy >= rows)) {
+                    for (int c = 0; c < channels; c++) {
+                        out[c * plane + o] = black;
+                    }
+                    continue;
+                }
                 int p = (row + sx) * 3;
                 int r = rgb[p] & 0xff, g = rgb[p + 1] & 0xff, b = rgb[p + 2] & 0xff;
-                int o = y * w + x;
                 if (channels == 1) {
-                    out[o] = toUnit(luma8(r, g, b));
+                    out[o] = UNIT[luma8(r, g, b)];
                 } else {
-                    out[o] = toUnit(r);
-                    out[plane + o] = toUnit(g);
-                    out[2 * plane + o] = toUnit(b);
+                    out[o] = UNIT[r];
+                    out[plane + o] = UNIT[g];
+                    out[2 * plane + o] = UNIT[b];
                     for (int c = 3; c < channels; c++) {
                         out[c * plane + o] = out[o];
                     }
@@ -53,6 +102,15 @@ public final class Tensors {
             }
         }
         return out;
+    }
+
+    /** {@link #toUnit} of every byte value (the same floats, looked up instead of divided). */
+    private static final float[] UNIT = new float[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            UNIT[i] = toUnit(i);
+        }
     }
 
     /** CHW floats in [-1,1] with 1 or 3 channels to an 8-bit RGB image. */

@@ -97,6 +97,21 @@ public final class FloatImage {
         return (int) (v * 65535f + 0.5f);
     }
 
+    /** Interleaved 8-bit R,G,B (gray replicated), rounded and clamped as {@link #toBufferedImage}. */
+    public byte[] toRgb8() {
+        if (channels != 1 && channels != 3) throw new IllegalStateException("cannot render " + channels + " channels");
+        int n = planeSize();
+        byte[] out = new byte[3 * n];
+        int g = channels == 3 ? n : 0;
+        int b = channels == 3 ? 2 * n : 0;
+        for (int i = 0, j = 0; i < n; i++, j += 3) {
+            out[j] = (byte) to8(data[i]);
+            out[j + 1] = (byte) to8(data[g + i]);
+            out[j + 2] = (byte) to8(data[b + i]);
+        }
+        return out;
+    }
+
     /**
      * 8-bit sRGB output: 1 channel gives TYPE_BYTE_GRAY, 3 channels TYPE_3BYTE_BGR. Values are taken as
      * sRGB-encoded [0,1] and rounded; out-of-range values are clamped.

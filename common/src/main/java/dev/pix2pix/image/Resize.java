@@ -47,7 +47,21 @@ public final class Resize {
         return resize(img, width, height, Filter.AREA);
     }
 
+    /**
+     * Bicubic as PIL resizes an 8-bit image (the reference's training transform): the horizontal pass's
+     * result is rounded and clamped to 8 bits before the vertical pass, which matters where the kernel
+     * overshoots at hard edges. For [0,1] image data that ends in 8 bits (the prepared training cache);
+     * matches PIL's Image.resize(BICUBIC) within one level (ResizeMatchesPilTest).
+     */
+    public static FloatImage bicubic8(FloatImage img, int width, int height) {
+        return resize(img, width, height, Filter.BICUBIC, true);
+    }
+
     public static FloatImage resize(FloatImage img, int width, int height, Filter filter) {
+        return resize(img, width, height, filter, false);
+    }
+
+    private static FloatImage resize(FloatImage img, int width, int height, Filter filter, boolean eightBitPasses) {
         if (width <= 0 || height <= 0) throw new IllegalArgumentException("bad size " + width + "x" + height);
         if (width == img.width() && height == img.height()) return img.copy();
         Weights wx = Weights.of(img.width(), width, filter);
@@ -65,7 +79,7 @@ public final class Resize {
                     double[] w = wx.w[x];
                     double acc = 0;
                     for (int k = 0; k < w.length; k++) acc += w[k] * src[row + start + k];
-                    tmp[y * width + x] = (float) acc;
+                    tmp[y * width + x] = eightBitPasses ? (float) (FloatImage.to8((float) acc) / 255.0) : (float) acc;
                 }
             }
             int obase = ch * height * width;

@@ -3,10 +3,11 @@ package dev.pix2pix.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.pix2pix.data.Augment;
 import dev.pix2pix.data.LabTensors;
-import dev.pix2pix.data.PairDataset;
 import dev.pix2pix.data.Sample;
+import dev.pix2pix.data.Tensors;
+import dev.pix2pix.data.TrainingSet;
+import dev.pix2pix.data.UnusableSample;
 import dev.pix2pix.image.FloatImage;
 import dev.pix2pix.image.ImageWriter;
 import dev.pix2pix.image.OutputFormat;
@@ -57,36 +58,52 @@ public final class Evaluator {
         this.grayBaseline = grayBaseline;
     }
 
-    public MetricsSummary run(PairDataset data, Path report, int k, IntConsumer progress, NDManager manager)
+    /**
+     * Scores every usable pair of a set opened with {@link dev.pix2pix.data.Preprocessing#evaluation} at
+     * the model's size (unusable ones are skipped; the set reports them).
+     */
+    public MetricsSummary run(TrainingSet data, Path report, int k, IntConsumer progress, NDManager manager)
             throws IOException {
-        int size = info.size();
         MetricsAccumulator acc = new MetricsAccumulator(true);
         if (report != null) {
             Files.createDirectories(report.resolve("fake"));
             Files.createDirectories(report.resolve("real"));
         }
         int in = g.spec().inputNc();
+        int scored = 0;
         for (int i = 0; i < data.size(); i++) {
-            Sample s = data.sample(i, Augment.none(size), new Random(0));
+            Sample s;
+            try {
+                s = data.sample(i, new Random(0));
+            } catch (UnusableSample e) {
+                progress.accept(i + 1);
+                continue;
+            }
+            int w = s.width();
+            int h = s.height();
             float[] y;
             if (grayBaseline) {
-                y = new float[g.spec().outputNc() * size * size];
+                y = new float[g.spec().outputNc() * w * h];
             } else {
                 try (NDManager step = manager.newSubManager()) {
-                    NDArray x = HostUpload.floats(step, s.input(), new Shape(1, in, size, size));
+                    NDArray x = HostUpload.floats(step, s.input(), new Shape(1, in, h, w));
                     Pass pass = evalMode ? Pass.eval(step) : Pass.testTime(step, new long[] {i});
                     y = g.forward(x, pass).toFloatArray();
                 }
             }
-            FloatImage fake = toRgb(s.input(), y, size);
-            FloatImage real = toRgb(s.input(), s.target(), size);
+            FloatImage fake = toRgb(s.input(), y, w, h);
+            FloatImage real = toRgb(s.input(), s.target(), w, h);
             String id = stem(data.name(i));
             acc.add(id, fake, real);
+            scored++;
             if (report != null) {
                 Files.write(report.resolve("fake").resolve(id + ".png"), png(fake));
                 Files.write(report.resolve("real").resolve(id + ".png"), png(real));
             }
             progress.accept(i + 1);
+        }
+        if (scored == 0) {
+            throw new IOException("no usable pair to evaluate (" + data.report().skipped().size() + " skipped)");
         }
         MetricsSummary summary = acc.summary();
         if (report != null) {
@@ -96,17 +113,12 @@ public final class Evaluator {
     }
 
     /** Network output (and for colorize, the input L) as an RGB image in [0,1]. */
-    FloatImage toRgb(float[] input, float[] out, int size) {
-        int plane = size * size;
+    FloatImage toRgb(float[] input, float[] out, int w, int h) {
         if (info.colorize()) {
-            return LabTensors.toRgb(input, out, size);
+            return LabTensors.toRgb(input, out, w, h);
         }
-        int c = out.length / plane;
-        float[] u = new float[out.length];
-        for (int i = 0; i < u.length; i++) {
-            u[i] = (out[i] + 1f) / 2f;
-        }
-        FloatImage img = new FloatImage(c, size, size, u).clamp01();
+        int c = out.length / (w * h);
+        FloatImage img = new FloatImage(c, h, w, Tensors.toUnitClamped(out));
         return c == 1 ? img.toRgb() : img;
     }
 

@@ -22,7 +22,9 @@ import java.util.List;
  * Runs a generator on images of any size: each image is letterboxed into a square canvas of the
  * render size (aspect kept by padding), translated, and brought back to its exact size. Colorize
  * models predict chroma at render size; it is upscaled and combined with the image's own
- * full-resolution lightness, so no detail of the input is lost.
+ * full-resolution lightness, so no detail of the input is lost. With
+ * {@link InferenceSettings#fullResolution} the canvas is the image itself, padded (by reflection) to
+ * the network's multiple: nothing is resampled, one pass covers the whole image (no tiles, no seams).
  *
  * <p>Deterministic per item: per-image statistics, dropout masks seeded from the item key and passes
  * of one fixed size make an image's output independent of the batch it lands in. Thread-confined (one per worker thread).
@@ -86,10 +88,18 @@ public final class Translator {
         } else {
             base = src.channels() == 1 ? src.toRgb() : src;
         }
-        Letterbox.Fitted fitted = Letterbox.square(base, renderSize, Letterbox.Padding.REFLECT);
-        float[] x = fitted.canvas().data().clone();
-        for (int i = 0; i < x.length; i++) {
-            x[i] = info.colorize() ? LabTensors.lToUnit(x[i]) : x[i] * 2f - 1f;
+        Letterbox.Fitted fitted = settings.fullResolution()
+                ? Letterbox.toMultiple(base, Math.max(base.width(), base.height()), spec.sizeMultiple(),
+                        Letterbox.Padding.REFLECT)
+                : Letterbox.square(base, renderSize, Letterbox.Padding.REFLECT);
+        float[] x;
+        if (info.colorize()) {
+            x = fitted.canvas().data().clone();
+            for (int i = 0; i < x.length; i++) {
+                x[i] = LabTensors.lToUnit(x[i]);
+            }
+        } else {
+            x = Tensors.fromUnit(fitted.canvas().data());
         }
         if (!info.colorize() && spec.inputNc() > 3) {
             throw new IllegalArgumentException("inputs with more than 3 channels are not images");
@@ -112,10 +122,22 @@ public final class Translator {
      * shared its pass, and the pipeline's groups depend on timing.
      */
     public List<float[]> forward(List<Prepared> batch, NDManager parent) {
+        if (settings.fullResolution()) {
+            // canvases differ in size: one pass per image (always one, so outputs do not depend on grouping)
+            List<float[]> out = new ArrayList<>(batch.size());
+            for (Prepared p : batch) {
+                FloatImage c = p.fitted().canvas();
+                out.add(pass(List.of(p), 1, c.width(), c.height(), parent).get(0));
+            }
+            return out;
+        }
+        return pass(batch, Math.max(batch.size(), settings.batch()), renderSize, renderSize, parent);
+    }
+
+    private List<float[]> pass(List<Prepared> batch, int n, int width, int height, NDManager parent) {
         ModelSpec spec = g.spec();
         int real = batch.size();
-        int n = Math.max(real, settings.batch());
-        int plane = renderSize * renderSize;
+        int plane = width * height;
         float[] x = new float[n * spec.inputNc() * plane]; // padding stays 0, its seeds 0
         long[] seeds = new long[n];
         for (int i = 0; i < real; i++) {
@@ -124,7 +146,7 @@ public final class Translator {
         }
         ai.djl.pytorch.jni.JniUtils.setGradMode(false); // per thread: no autograd graph for inference
         try (NDManager step = parent.newSubManager()) {
-            NDArray in = HostUpload.floats(step, x, new Shape(n, spec.inputNc(), renderSize, renderSize));
+            NDArray in = HostUpload.floats(step, x, new Shape(n, spec.inputNc(), height, width));
             Pass pass = settings.evalMode() ? Pass.eval(step) : Pass.testTime(step, seeds);
             float[] y = g.forward(in, pass).toFloatArray();
             List<float[]> out = new ArrayList<>(real);
@@ -142,20 +164,19 @@ public final class Translator {
     public FloatImage finish(Prepared p, float[] output) {
         FloatImage src = p.item().image();
         int c = g.spec().outputNc();
+        int cw = p.fitted().canvas().width();
+        int ch = p.fitted().canvas().height();
         if (info.colorize()) {
             float[] ab = new float[output.length];
             for (int i = 0; i < ab.length; i++) {
                 ab[i] = (float) LabTensors.unitToAb(output[i]);
             }
-            FloatImage chroma = p.fitted().restore(new FloatImage(2, renderSize, renderSize, ab));
+            FloatImage chroma = p.fitted().restore(new FloatImage(2, ch, cw, ab));
             return Lab.composePreservingL(p.lightness(), chroma.plane(0), chroma.plane(1), src.height(),
                     src.width());
         }
-        float[] unit = new float[output.length];
-        for (int i = 0; i < unit.length; i++) {
-            unit[i] = Math.max(0f, Math.min(1f, (output[i] + 1f) / 2f));
-        }
-        FloatImage restored = p.fitted().restore(new FloatImage(c, renderSize, renderSize, unit)).clamp01();
+        float[] unit = Tensors.toUnitClamped(output);
+        FloatImage restored = p.fitted().restore(new FloatImage(c, ch, cw, unit)).clamp01();
         return c == 1 ? restored.toRgb() : restored;
     }
 

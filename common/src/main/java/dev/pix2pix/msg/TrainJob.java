@@ -73,12 +73,30 @@ public record TrainJob(String schemaVersion, String jobId, String dataset, Layou
             Integer epochs, Integer epochsDecay, Integer batch, Integer size, Integer loadSize, Boolean noFlip,
             String gan, Double lambdaL1, Double lambdaL2, Double r1Gamma, Double labelSmoothing,
             Double lr, Double beta1, Long seed, Integer checkpointEvery, Integer maxImages,
-            Integer pretrainL1Epochs) {
+            Integer pretrainL1Epochs, String preprocess, Boolean serialBatches) {
+
+        /** Without the data options (preprocess, serialBatches): their defaults. */
+        public Options(String netG, String netD, Integer nLayersD, Integer ngf, Integer ndf, String norm,
+                Integer inputNc, Integer outputNc, Integer epochs, Integer epochsDecay, Integer batch, Integer size,
+                Integer loadSize, Boolean noFlip, String gan, Double lambdaL1, Double lambdaL2, Double r1Gamma,
+                Double labelSmoothing, Double lr, Double beta1, Long seed, Integer checkpointEvery, Integer maxImages,
+                Integer pretrainL1Epochs) {
+            this(netG, netD, nLayersD, ngf, ndf, norm, inputNc, outputNc, epochs, epochsDecay, batch, size, loadSize,
+                    noFlip, gan, lambdaL1, lambdaL2, r1Gamma, labelSmoothing, lr, beta1, seed, checkpointEvery, maxImages,
+                    pretrainL1Epochs, null, null);
+        }
 
         /** All defaults. */
         public static Options defaults() {
             return new Options(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null, null, null, null, null);
+        }
+
+        /** The same options with the data options set (null = default). */
+        public Options withData(String preprocess, Boolean serialBatches) {
+            return new Options(netG, netD, nLayersD, ngf, ndf, norm, inputNc, outputNc, epochs, epochsDecay, batch, size,
+                    loadSize, noFlip, gan, lambdaL1, lambdaL2, r1Gamma, labelSmoothing, lr, beta1, seed, checkpointEvery,
+                    maxImages, pretrainL1Epochs, preprocess, serialBatches);
         }
     }
 }

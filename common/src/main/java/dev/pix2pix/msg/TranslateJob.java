@@ -82,14 +82,22 @@ public record TranslateJob(String schemaVersion, String jobId, String model, Str
      * @param maxPixels    inputs with more pixels are refused (item-failed)
      * @param shardSize    inputs per shard when the job is fanned out
      * @param seed         dropout seed when evalMode is false
+     * @param fullResolution run the generator on each whole image at its native size (padded to the
+     *                     network's multiple) instead of a square canvas; excludes renderSize
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Options(Boolean evalMode, Integer renderSize, Format outputFormat, Integer jpegQuality,
-                          Boolean sixteenBit, Long maxPixels, Integer shardSize, Long seed) {
+                          Boolean sixteenBit, Long maxPixels, Integer shardSize, Long seed, Boolean fullResolution) {
+
+        /** Square-canvas options (fullResolution unset). */
+        public Options(Boolean evalMode, Integer renderSize, Format outputFormat, Integer jpegQuality,
+                       Boolean sixteenBit, Long maxPixels, Integer shardSize, Long seed) {
+            this(evalMode, renderSize, outputFormat, jpegQuality, sixteenBit, maxPixels, shardSize, seed, null);
+        }
 
         public static Options defaults() {
-            return new Options(null, null, null, null, null, null, null, null);
+            return new Options(null, null, null, null, null, null, null, null, null);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.pix2pix.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.pix2pix.data.Preprocess;
+import dev.pix2pix.data.Preprocessing;
 import java.util.Locale;
 
 /**
@@ -24,15 +26,28 @@ import java.util.Locale;
  * @param seed seed for initialisation, data order, jitter and dropout
  * @param checkpointEvery write a checkpoint every this many epochs
  * @param keepCheckpoints number of checkpoints kept on disk
- * @param maxImages use at most this many training pairs (0 = all)
+ * @param maxImages use at most this many training pairs (0 = all), a random subset drawn from the seed
+ * @param preprocess the reference's --preprocess: resize_and_crop (default) | crop | scale_width |
+ *     scale_width_and_crop | none (see {@link Preprocess})
+ * @param serialBatches take the pairs in name order every epoch instead of a seeded shuffle
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TrainOptions(
         int epochs, int epochsDecay, int pretrainL1Epochs, int batch, int size, int loadSize, boolean flip, String gan,
         double lambdaL1, double lambdaL2, double r1Gamma, double labelSmoothing, double lr, double beta1, long seed,
-        int checkpointEvery, int keepCheckpoints, int maxImages) {
+        int checkpointEvery, int keepCheckpoints, int maxImages, String preprocess, boolean serialBatches) {
+
+    /** Options with the default preprocessing (resize_and_crop) and shuffled batches. */
+    public TrainOptions(int epochs, int epochsDecay, int pretrainL1Epochs, int batch, int size, int loadSize, boolean flip,
+            String gan, double lambdaL1, double lambdaL2, double r1Gamma, double labelSmoothing, double lr, double beta1,
+            long seed, int checkpointEvery, int keepCheckpoints, int maxImages) {
+        this(epochs, epochsDecay, pretrainL1Epochs, batch, size, loadSize, flip, gan, lambdaL1, lambdaL2, r1Gamma,
+                labelSmoothing, lr, beta1, seed, checkpointEvery, keepCheckpoints, maxImages, null, false);
+    }
 
     public TrainOptions {
+        // checkpoints written before the option existed read as the default
+        preprocess = Preprocess.parse(preprocess).wire();
         gan = gan == null ? "vanilla" : gan.toLowerCase(Locale.ROOT);
         if (!gan.equals("vanilla") && !gan.equals("lsgan") && !gan.equals("none")) {
             throw new IllegalArgumentException("unknown gan '" + gan + "' (vanilla|lsgan|none)");
@@ -40,7 +55,9 @@ public record TrainOptions(
         require(epochs >= 0 && epochsDecay >= 0 && pretrainL1Epochs >= 0, "epoch counts must be >= 0");
         require(epochs + epochsDecay + pretrainL1Epochs > 0, "nothing to train: all epoch counts are 0");
         require(batch >= 1, "batch must be >= 1");
-        require(size >= 1 && loadSize >= size, "load size must be >= size");
+        Preprocess mode = Preprocess.parse(preprocess);
+        boolean resizeThenCrop = mode == Preprocess.RESIZE_AND_CROP || mode == Preprocess.SCALE_WIDTH_AND_CROP;
+        require(size >= 1 && loadSize >= 1 && (loadSize >= size || !resizeThenCrop), "load size must be >= size");
         require(lambdaL1 >= 0 && lambdaL2 >= 0 && r1Gamma >= 0, "loss weights must be >= 0");
         require(labelSmoothing >= 0 && labelSmoothing < 0.5, "label smoothing must be in [0, 0.5)");
         require(lr > 0, "lr must be > 0");
@@ -85,6 +102,12 @@ public record TrainOptions(
 
     public TrainOptions withEpochs(int newEpochs, int newDecay) {
         return new TrainOptions(newEpochs, newDecay, pretrainL1Epochs, batch, size, loadSize, flip, gan, lambdaL1,
-                lambdaL2, r1Gamma, labelSmoothing, lr, beta1, seed, checkpointEvery, keepCheckpoints, maxImages);
+                lambdaL2, r1Gamma, labelSmoothing, lr, beta1, seed, checkpointEvery, keepCheckpoints, maxImages,
+                preprocess, serialBatches);
+    }
+
+    /** The preprocessing these options describe, for a network whose sides must be multiples of {@code multiple}. */
+    public Preprocessing preprocessing(int multiple) {
+        return new Preprocessing(Preprocess.parse(preprocess), loadSize, size, flip, multiple);
     }
 }

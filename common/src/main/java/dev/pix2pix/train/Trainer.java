@@ -12,8 +12,9 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pix2pix.data.Augment;
-import dev.pix2pix.data.PairDataset;
+import dev.pix2pix.data.DataReport;
+import dev.pix2pix.data.Preprocessing;
+import dev.pix2pix.data.TrainingSet;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelInfo;
@@ -57,12 +58,16 @@ public final class Trainer implements AutoCloseable {
     private final PatchDiscriminator d;
     private final FlatAdam optG;
     private final FlatAdam optD;
-    private final PairDataset data;
+    private final TrainingSet data;
     private final Path outDir;
+    private int loaderThreads;
     private RunState state;
     private final List<String> lossNames = new ArrayList<>();
 
-    private Trainer(RunState state, PairDataset data, Path outDir, Device device, Checkpoints.Contents restore) {
+    private Trainer(RunState state, TrainingSet data, Path outDir, Device device, Checkpoints.Contents restore) {
+        if (data != null) {
+            checkData(state, data);
+        }
         this.state = state;
         this.data = data;
         this.outDir = outDir;
@@ -94,8 +99,22 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /** The set must be opened with the run's preprocessing and channels: it decides the samples. */
+    private static void checkData(RunState s, TrainingSet data) {
+        Preprocessing want = s.options().preprocessing(s.spec().sizeMultiple());
+        if (!want.equals(data.preprocessing())) {
+            throw new IllegalArgumentException("the training set was opened with " + data.preprocessing()
+                    + " but the run uses " + want);
+        }
+        if (data.inputChannels() != s.spec().inputNc() || data.targetChannels() != s.spec().outputNc()) {
+            throw new IllegalArgumentException("the training set gives " + data.inputChannels() + " -> "
+                    + data.targetChannels() + " channels, the model maps " + s.spec().inputNc() + " -> "
+                    + s.spec().outputNc());
+        }
+    }
+
     /** A new run; refuses a folder that already holds checkpoints (use resume). */
-    public static Trainer start(ModelSpec spec, TrainOptions options, DataSpec dataSpec, PairDataset data, Path outDir,
+    public static Trainer start(ModelSpec spec, TrainOptions options, DataSpec dataSpec, TrainingSet data, Path outDir,
             Device device) throws IOException {
         if (Checkpoints.latest(outDir).isPresent()) {
             throw new IllegalStateException(outDir + " already holds checkpoints of a run: resume it or choose another folder");
@@ -116,7 +135,8 @@ public final class Trainer implements AutoCloseable {
         JniUtils.setGradMode(false);
         try (NDManager scope = manager.newSubManager()) {
             NDArray acc = scope.zeros(new Shape(lossNames.size()));
-            step(new BatchLoader.Batch(n, input, target), state.options().lr(), d == null, acc);
+            int size = state.options().size();
+            step(new BatchLoader.Batch(n, size, size, input, target), state.options().lr(), d == null, acc);
             return acc.toFloatArray();
         }
     }
@@ -132,7 +152,7 @@ public final class Trainer implements AutoCloseable {
      *
      * @param options the checkpoint's options, possibly with more epochs (see {@link #resumableOptions})
      */
-    public static Trainer resume(Path outDir, TrainOptions options, PairDataset data, Device device) throws IOException {
+    public static Trainer resume(Path outDir, TrainOptions options, TrainingSet data, Device device) throws IOException {
         Path cp = Checkpoints.latest(outDir)
                 .orElseThrow(() -> new IllegalStateException(outDir + " has no checkpoint to resume from"));
         Checkpoints.Contents c = Checkpoints.read(cp);
@@ -173,6 +193,12 @@ public final class Trainer implements AutoCloseable {
         return g;
     }
 
+    /** Threads that prepare batches (0, the default: one per core). */
+    public Trainer loaderThreads(int threads) {
+        this.loaderThreads = threads;
+        return this;
+    }
+
     /** Trains to the end, or until {@code stop} answers true (then checkpoints and returns STOPPED). */
     public Result run(TrainListener listener, BooleanSupplier stop) throws IOException, InterruptedException {
         TrainOptions o = state.options();
@@ -180,12 +206,9 @@ public final class Trainer implements AutoCloseable {
         // grad mode is per thread in PyTorch and DJL switches it off only on the engine's loading thread;
         // on any other thread in-place parameter updates would be recorded (and refused)
         JniUtils.setGradMode(false);
-        Augment aug = new Augment(o.loadSize(), o.size(), o.flip());
         Path lastCheckpoint = null;
         Map<String, Double> lastLosses = Map.of();
-        try (BatchLoader loader = new BatchLoader(data, aug, o.seed(), o.batch())) {
-            long perEpoch = loader.iterationsPerEpoch();
-            long totalIterations = perEpoch * total;
+        try (BatchLoader loader = new BatchLoader(data, o.seed(), o.batch(), o.serialBatches(), loaderThreads)) {
             long lastProgress = System.currentTimeMillis();
             double emaSecondsPerIt = -1;
             // one accumulator for the whole run (zeroed each epoch), so the live array count is constant
@@ -201,31 +224,45 @@ public final class Trainer implements AutoCloseable {
                 // in place from an array: set(float[]) would pin a GC-freed direct buffer, set(index, 0f) leaks a scalar
                 acc.set(new NDIndex("..."), accZero);
                 long counted = 0;
-                for (long it = startIt; it < perEpoch; it++) {
+                // batches are counted as they come: entries found unusable on the way are left out
+                for (long it = startIt; ; it++) {
                     long t0 = System.nanoTime();
                     BatchLoader.Batch b = loader.take();
+                    if (b == null) {
+                        break;
+                    }
                     // dropout draws from (seed, epoch, iteration) alone: a run stopped and resumed anywhere
                     // trains exactly as one that never stopped
                     Engine.getInstance().setRandomSeed((int) (o.seed() * 7919 + epoch * 104729L + it));
                     step(b, lr, pretrain, acc);
+                    loader.release(b); // uploaded: its arrays can hold a later batch
                     counted++;
                     state = new RunState(state.spec(), o, state.data(), epoch, it + 1, state.iteration() + 1,
                             state.codeVersion());
+                    boolean more = loader.hasMore(); // waits for the next batch: that wait is this iteration's
                     double sec = (System.nanoTime() - t0) / 1e9;
                     emaSecondsPerIt = emaSecondsPerIt < 0 ? sec : 0.9 * emaSecondsPerIt + 0.1 * sec;
                     long now = System.currentTimeMillis();
-                    if (now - lastProgress >= PROGRESS_MILLIS || it + 1 == perEpoch) {
+                    if (now - lastProgress >= PROGRESS_MILLIS || !more) {
                         lastProgress = now;
                         long done = state.iteration();
-                        listener.progress(new TrainListener.Progress(epoch, total, it + 1, perEpoch, done,
+                        long perEpoch = Math.max(it + 1, loader.iterationsPerEpoch());
+                        // before every entry was seen once, unknown entries count as usable
+                        long totalIterations = Math.max(done, done - (it + 1) + perEpoch * (total - epoch + 1));
+                        listener.progress(new TrainListener.Progress(epoch, total, it + 1, more ? perEpoch : it + 1, done,
                                 totalIterations, o.batch() / emaSecondsPerIt,
                                 (totalIterations - done) * emaSecondsPerIt));
                     }
-                    if (it + 1 < perEpoch && stop.getAsBoolean()) {
+                    if (more && stop.getAsBoolean()) {
                         lastCheckpoint = checkpoint(o);
                         listener.checkpoint(epoch, state.iteration(), lastCheckpoint);
                         return new Result(Outcome.STOPPED, epoch, state.iteration(), outDir, lastCheckpoint, lastLosses);
                     }
+                }
+                if (counted == 0 && startIt == 0) {
+                    DataReport r = data.report();
+                    throw new IllegalStateException("no usable training pairs: all " + r.listed() + " entries were skipped"
+                            + (r.skipped().isEmpty() ? "" : " (first: " + r.skipped().get(0).getMessage() + ")"));
                 }
                 lastLosses = means(acc, counted);
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
@@ -254,10 +291,9 @@ public final class Trainer implements AutoCloseable {
     private void step(BatchLoader.Batch b, double lr, boolean pretrain, NDArray acc) {
         ModelSpec spec = state.spec();
         TrainOptions o = state.options();
-        int size = o.size();
         try (NDManager step = manager.newSubManager()) {
-            NDArray real = HostUpload.floats(step, b.input(), new Shape(b.size(), spec.inputNc(), size, size));
-            NDArray target = HostUpload.floats(step, b.target(), new Shape(b.size(), spec.outputNc(), size, size));
+            NDArray real = HostUpload.floats(step, b.input(), new Shape(b.size(), spec.inputNc(), b.height(), b.width()));
+            NDArray target = HostUpload.floats(step, b.target(), new Shape(b.size(), spec.outputNc(), b.height(), b.width()));
             Pass pass = Pass.train(step);
             NDArray zero = step.zeros(new Shape());
             NDArray fake;

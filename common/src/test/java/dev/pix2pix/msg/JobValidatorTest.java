@@ -68,6 +68,24 @@ class JobValidatorTest {
     }
 
     @Test
+    void dataOptionsAreCheckedByTheSchema() {
+        TrainJob job = VALIDATOR.train(TRAIN.replace("\"seed\":7", "\"seed\":7,\"preprocess\":\"crop\",\"serialBatches\":true"))
+                .orThrow();
+        assertEquals("crop", job.options().preprocess());
+        assertEquals(Boolean.TRUE, job.options().serialBatches());
+        Validated<TrainJob> bad = VALIDATOR.train(TRAIN.replace("\"seed\":7", "\"seed\":7,\"preprocess\":\"resize\""));
+        assertFalse(bad.ok());
+        assertTrue(bad.violations().toString().contains("preprocess"), bad.violations().toString());
+        String base = "{\"schemaVersion\":\"1.0\",\"jobId\":\"t1\",\"model\":\"s3://models/m/\","
+                + "\"output\":\"s3://outbox/t1/\",\"input\":\"s3://inbox/p/\",\"options\":%s}";
+        assertEquals(Boolean.TRUE, VALIDATOR.translate(base.formatted("{\"fullResolution\":true}")).orThrow()
+                .options().fullResolution());
+        assertTrue(VALIDATOR.translate(base.formatted("{\"fullResolution\":false,\"renderSize\":512}")).ok());
+        Validated<TranslateJob> both = VALIDATOR.translate(base.formatted("{\"fullResolution\":true,\"renderSize\":512}"));
+        assertFalse(both.ok(), "a native-size pass has no render size");
+    }
+
+    @Test
     void malformedJsonIsAViolationNotAnException() {
         Validated<CancelJob> v = VALIDATOR.cancel("{\"jobId\": ");
         assertFalse(v.ok());

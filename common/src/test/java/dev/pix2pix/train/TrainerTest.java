@@ -8,11 +8,12 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.pix2pix.data.Augment;
+import dev.pix2pix.data.DataFiles;
 import dev.pix2pix.data.Direction;
 import dev.pix2pix.data.Layout;
-import dev.pix2pix.data.PairDataset;
+import dev.pix2pix.data.PairSet;
 import dev.pix2pix.data.Sample;
+import dev.pix2pix.data.TrainingSet;
 import dev.pix2pix.io.LocalFiles;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelSpec;
@@ -35,18 +36,24 @@ class TrainerTest {
         return new TrainOptions(epochs, decay, 0, 1, 64, 64, false, "vanilla", 100, 0, 0, 0, lr, 0.5, 7, 1, 2, 0);
     }
 
-    static PairDataset facades(Path tmp, int n) throws Exception {
-        Path dir = TestData.subset("facades/train", n, tmp.resolve("data"));
-        return new PairDataset(dir, Layout.ALIGNED, Direction.BTOA, 3, 3, 64, 0, w -> {});
+    static TrainingSet facades(Path tmp, int n) throws Exception {
+        return facades(tmp, n, options(1, 0, 2e-4));
     }
 
-    /** Mean L1 of the generator on the training pairs, in eval mode, in [0,1] units. */
-    static double l1(Path modelDir, PairDataset data) throws Exception {
+    /** n facades pairs opened for these options (their preprocessing), with a prepared cache under tmp. */
+    static TrainingSet facades(Path tmp, int n, TrainOptions o) throws Exception {
+        Path dir = TestData.subset("facades/train", n, tmp.resolve("data"));
+        return PairSet.builder(DataFiles.folder(dir), Layout.ALIGNED).direction(Direction.BTOA).channels(3, 3)
+                .preprocessing(o.preprocessing(SMALL.sizeMultiple())).preparedCache(tmp.resolve("cache")).open();
+    }
+
+    /** Mean L1 of the generator on the training pairs (whole 64 px images), in eval mode, in [0,1] units. */
+    static double l1(Path modelDir, TrainingSet data) throws Exception {
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
                 UnetGenerator g = ModelFolder.loadGenerator(modelDir, m)) {
             double sum = 0;
             for (int i = 0; i < data.size(); i++) {
-                Sample s = data.sample(i, Augment.none(64), new Random(0));
+                Sample s = data.sample(i, new Random(0));
                 try (NDManager step = m.newSubManager()) {
                     NDArray x = step.create(s.input(), new Shape(1, 3, 64, 64));
                     NDArray y = g.forward(x, Pass.eval(step));
@@ -60,7 +67,7 @@ class TrainerTest {
 
     @Test
     void trainingLowersL1ClearlyAndPublishesAModel(@TempDir Path tmp) throws Exception {
-        PairDataset data = facades(tmp, 4);
+        TrainingSet data = facades(tmp, 4);
         Path out = tmp.resolve("model");
         double before;
         try (Trainer t = Trainer.start(SMALL, options(1, 0, 2e-4), dataSpec(), data, out, Device.cpu())) {
@@ -91,7 +98,7 @@ class TrainerTest {
 
     @Test
     void resumeContinuesAtTheExactEpochAndIteration(@TempDir Path tmp) throws Exception {
-        PairDataset data = facades(tmp, 3);
+        TrainingSet data = facades(tmp, 3);
         Path out = tmp.resolve("model");
         AtomicInteger calls = new AtomicInteger();
         try (Trainer t = Trainer.start(SMALL, options(2, 1, 2e-4), dataSpec(), data, out, Device.cpu())) {
@@ -123,7 +130,7 @@ class TrainerTest {
     /** Stopped mid-epoch and resumed, a run ends with the same generator bits as one that never stopped. */
     @Test
     void aResumedRunTrainsExactlyAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
-        PairDataset data = facades(tmp, 3);
+        TrainingSet data = facades(tmp, 3);
         Path whole = tmp.resolve("whole");
         try (Trainer t = Trainer.start(SMALL, options(2, 1, 2e-4), dataSpec(), data, whole, Device.cpu())) {
             assertEquals(Trainer.Outcome.COMPLETED, t.run(new TrainListener() {}, () -> false).outcome());
@@ -144,7 +151,7 @@ class TrainerTest {
 
     @Test
     void resumeRefusesADifferentArchitecture(@TempDir Path tmp) throws Exception {
-        PairDataset data = facades(tmp, 2);
+        TrainingSet data = facades(tmp, 2);
         Path out = tmp.resolve("model");
         try (Trainer t = Trainer.start(SMALL, options(1, 0, 2e-4), dataSpec(), data, out, Device.cpu())) {
             t.run(new TrainListener() {}, () -> false);
@@ -158,9 +165,9 @@ class TrainerTest {
 
     @Test
     void liveArrayCountStaysConstant(@TempDir Path tmp) throws Exception {
-        PairDataset data = facades(tmp, 2);
-        Path out = tmp.resolve("model");
         TrainOptions o = new TrainOptions(150, 0, 0, 1, 64, 64, true, "vanilla", 100, 1, 0.001, 0.1, 2e-4, 0.5, 3, 1000, 1, 0);
+        TrainingSet data = facades(tmp, 2, o);
+        Path out = tmp.resolve("model");
         List<Integer> counts = new ArrayList<>();
         try (Trainer t = Trainer.start(SMALL, o, dataSpec(), data, out, Device.cpu())) {
             int base = t.liveArrays();

@@ -1,9 +1,11 @@
 package dev.pix2pix.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.pix2pix.data.DataFiles;
 import dev.pix2pix.data.Direction;
 import dev.pix2pix.data.Layout;
-import dev.pix2pix.data.PairDataset;
+import dev.pix2pix.data.PairSet;
+import dev.pix2pix.data.Preprocessing;
 import dev.pix2pix.infer.Evaluator;
 import dev.pix2pix.metrics.MetricsSummary;
 import dev.pix2pix.infer.ModelLoader;
@@ -42,7 +44,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--gray-baseline", description = "colorize models: score the input's gray (zero chroma) instead")
     boolean grayBaseline;
 
-    @Option(names = "--max-images", defaultValue = "0")
+    @Option(names = "--max-images", defaultValue = "0", description = "at most this many pairs, a fixed random subset (0 = all)")
     int maxImages;
 
     @Option(names = "--device", defaultValue = "auto")
@@ -58,8 +60,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Path out = report != null ? report : (java.nio.file.Files.isDirectory(model) ? model : model.getParent()).resolve("eval");
         ProgressBar bar = new ProgressBar(System.err);
         {
-            PairDataset ds = new PairDataset(data, Layout.parse(layout), Direction.parse(dir), g.spec().inputNc(),
-                    g.spec().outputNc(), info.size(), maxImages, w -> System.err.println("warning: " + w));
+            PairSet ds = PairSet.builder(DataFiles.folder(data), Layout.parse(layout)).direction(Direction.parse(dir))
+                    .channels(g.spec().inputNc(), g.spec().outputNc())
+                    .preprocessing(Preprocessing.evaluation(info.size(), g.spec().sizeMultiple())).maxImages(maxImages, 0)
+                    .warnings(w -> System.err.println("warning: " + w)).open();
             MetricsSummary s = new Evaluator(g, info, evalMode, grayBaseline).run(ds, out, k,
                     i -> bar.update("evaluate", i, ds.size(), null), m);
             bar.end();

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {InfoCommand.class, TrainCommand.class, TranslateCommand.class, EvaluateCommand.class,
             BenchCommand.class, StackCommand.class, UploadCommand.class, DownloadCommand.class, SubmitCommand.class,
             WatchCommand.class, JobsCommand.class, CancelCommand.class, ImportCommand.class, ExportCommand.class, BenchArchiveCommand.class,
-            ChaosCommand.class,
+            ChaosCommand.class, BenchDataCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

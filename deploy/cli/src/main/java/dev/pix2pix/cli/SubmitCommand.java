@@ -202,7 +202,9 @@ final class SubmitCommand implements Callable<Integer> {
         @Option(names = "--beta1") Double beta1;
         @Option(names = "--seed") Long seed;
         @Option(names = "--checkpoint-every", description = "epochs between checkpoints") Integer checkpointEvery;
-        @Option(names = "--max-images", description = "use at most this many pairs (0 = all)") Integer maxImages;
+        @Option(names = "--max-images", description = "use at most this many pairs (0 = all), a random subset drawn from the seed") Integer maxImages;
+        @Option(names = "--preprocess", description = "resize_and_crop|crop|scale_width|scale_width_and_crop|none") String preprocess;
+        @Option(names = "--serial-batches", description = "take the pairs in name order every epoch (no shuffle)") Boolean serialBatches;
 
         @Mixin
         Submission submission = new Submission();
@@ -215,7 +217,7 @@ final class SubmitCommand implements Callable<Integer> {
         String toJson() {
             TrainJob.Options o = new TrainJob.Options(netG, netD, nLayersD, ngf, ndf, norm, inputNc, outputNc, epochs,
                     epochsDecay, batch, size, loadSize, noFlip, gan, lambdaL1, lambdaL2, r1Gamma, labelSmoothing, lr,
-                    beta1, seed, checkpointEvery, maxImages, pretrainL1Epochs);
+                    beta1, seed, checkpointEvery, maxImages, pretrainL1Epochs, preprocess, serialBatches);
             // Built as a tree so that a bad enum value reaches the schema (and its message) instead of failing here.
             var node = Json.mapper().createObjectNode();
             node.put("schemaVersion", dev.pix2pix.msg.SchemaVersion.CURRENT);
@@ -257,6 +259,8 @@ final class SubmitCommand implements Callable<Integer> {
         @Option(names = "--max-pixels", description = "refuse inputs with more pixels") Long maxPixels;
         @Option(names = "--shard-size", description = "inputs per shard when fanned out to worker-infer replicas") Integer shardSize;
         @Option(names = "--seed", description = "dropout seed") Long seed;
+        @Option(names = "--full-resolution", description = "translate each whole image at its native size (padded to "
+                + "the network's multiple) instead of a square canvas: for models trained on crops") Boolean fullResolution;
 
         @Mixin
         Submission submission = new Submission();
@@ -290,6 +294,7 @@ final class SubmitCommand implements Callable<Integer> {
             if (maxPixels != null) o.put("maxPixels", maxPixels);
             if (shardSize != null) o.put("shardSize", shardSize);
             if (seed != null) o.put("seed", seed);
+            if (fullResolution != null) o.put("fullResolution", fullResolution);
             if (o.isEmpty()) {
                 node.remove("options");
             }

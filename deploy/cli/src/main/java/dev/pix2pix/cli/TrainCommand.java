@@ -1,9 +1,12 @@
 package dev.pix2pix.cli;
 
 import ai.djl.Device;
+import dev.pix2pix.data.DataFiles;
+import dev.pix2pix.data.DataReport;
 import dev.pix2pix.data.Direction;
 import dev.pix2pix.data.Layout;
-import dev.pix2pix.data.PairDataset;
+import dev.pix2pix.data.PairSet;
+import dev.pix2pix.data.Preprocess;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.train.DataSpec;
 import dev.pix2pix.train.RunState;
@@ -93,8 +96,26 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", defaultValue = "2")
     int keep;
 
-    @Option(names = "--max-images", defaultValue = "0", description = "use at most this many pairs (0 = all)")
+    @Option(names = "--max-images", defaultValue = "0",
+            description = "use at most this many pairs (0 = all), a random subset drawn from --seed")
     int maxImages;
+
+    @Option(names = "--preprocess", defaultValue = "resize_and_crop",
+            description = "resize_and_crop|crop|scale_width|scale_width_and_crop|none, as the reference (default: ${DEFAULT-VALUE})")
+    String preprocess;
+
+    @Option(names = "--serial-batches", description = "take the pairs in name order every epoch (no shuffle)")
+    boolean serialBatches;
+
+    @Option(names = "--cache-dir", description = "prepared cache: each image decoded and resized once, reused by "
+            + "later epochs and runs (default: $XDG_CACHE_HOME/pix2pix/prepared or ~/.cache/pix2pix/prepared)")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "decode and resize every image in every epoch instead")
+    boolean noCache;
+
+    @Option(names = "--loader-threads", defaultValue = "0", description = "threads preparing batches (0 = one per core)")
+    int loaderThreads;
 
     @Option(names = "--device", defaultValue = "auto", description = "cpu|gpu|auto")
     String device;
@@ -127,18 +148,22 @@ final class TrainCommand implements Callable<Integer> {
             int load = loadSize != null ? loadSize : (int) Math.round(size * 286.0 / 256.0);
             options = new TrainOptions(epochs == null ? 100 : epochs, epochsDecay == null ? 100 : epochsDecay, pretrain,
                     batch, size, load, !noFlip, gan, lambdaL1, lambdaL2, r1, smoothing, lr, beta1, seed, checkpointEvery,
-                    keep, maxImages);
+                    keep, maxImages, Preprocess.parse(preprocess).wire(), serialBatches);
         }
-        PairDataset ds = new PairDataset(data, lay, dir, spec.inputNc(), spec.outputNc(), options.loadSize(),
-                options.maxImages(), w -> System.err.println("warning: " + w));
+        PairSet ds = PairSet.builder(DataFiles.folder(data), lay).direction(dir).channels(spec.inputNc(), spec.outputNc())
+                .preprocessing(options.preprocessing(spec.sizeMultiple())).maxImages(options.maxImages(), options.seed())
+                .preparedCache(noCache ? null : cacheDir != null ? cacheDir : defaultCacheDir())
+                .warnings(w -> System.err.println("warning: " + w)).open();
         DataSpec dataSpec = new DataSpec(lay.name().toLowerCase(), color ? null : dir.label(), data.toAbsolutePath().toString());
         ProgressBar bar = new ProgressBar(System.err);
         Stopper stopper = new Stopper();
-        try (Trainer t = resume ? Trainer.resume(out, options, ds, dev) : Trainer.start(spec, options, dataSpec, ds, out, dev)) {
+        try (ds; Trainer t = resume ? Trainer.resume(out, options, ds, dev) : Trainer.start(spec, options, dataSpec, ds, out, dev)) {
+            t.loaderThreads(loaderThreads);
             stopper.install();
             if (!json) {
-                System.err.printf("training %s on %d pairs (%s) for %d epochs on %s%n", spec.netG(), ds.size(), lay,
-                        options.totalEpochs(), dev);
+                System.err.printf("training %s on %d pairs (%s, %s) for %d epochs on %s%s%n", spec.netG(), ds.size(), lay,
+                        options.preprocess(), options.totalEpochs(), dev,
+                        ds.cache() == null ? ", no prepared cache" : ", prepared cache " + ds.cache().dir());
             }
             Trainer.Result r = t.run(new TrainListener() {
                 @Override
@@ -170,12 +195,22 @@ final class TrainCommand implements Callable<Integer> {
             done.put("model", out.toAbsolutePath().toString());
             done.put("checkpoint", r.checkpoint() == null ? null : r.checkpoint().toString());
             done.put("losses", r.lastLosses());
-            done.put("skipped", ds.skipped().size());
+            DataReport report = ds.report();
+            done.put("images", report.usable());
+            done.put("skipped", report.unreadable());
+            done.put("grayscale", report.grayscale());
             System.out.println(json ? Json.line(done) : "model: " + out.toAbsolutePath() + " (" + done.get("event") + ")");
             return r.outcome() == Trainer.Outcome.COMPLETED ? 0 : 130;
         } finally {
             stopper.finished();
         }
+    }
+
+    /** $XDG_CACHE_HOME/pix2pix/prepared, else ~/.cache/pix2pix/prepared. */
+    static Path defaultCacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("pix2pix").resolve("prepared");
     }
 
     /** Ctrl-C / SIGTERM: ask the loop to checkpoint and stop, and let the JVM exit only after that. */

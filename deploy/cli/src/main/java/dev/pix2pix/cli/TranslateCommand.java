@@ -47,6 +47,11 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--render-size", defaultValue = "0", description = "side the network sees (default: the model's size)")
     int renderSize;
 
+    @Option(names = "--full-resolution", description = "run the generator on each whole image at its native size "
+            + "(padded to the network's multiple) instead of a square canvas of the model's size: for models trained "
+            + "on crops (--preprocess crop)")
+    boolean fullResolution;
+
     @Option(names = "--batch", defaultValue = "8")
     int batch;
 
@@ -98,7 +103,7 @@ final class TranslateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mode " + mode + " does not fit this model, which was trained to "
                     + (info.colorize() ? "colorize" : "translate"));
         }
-            Translator tr = new Translator(g, info, new InferenceSettings(renderSize, evalMode, batch, seed));
+            Translator tr = new Translator(g, info, new InferenceSettings(renderSize, evalMode, batch, seed, fullResolution));
             ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels, DecodeLimits.defaults().maxFileBytes(),
                     DecodeLimits.defaults().grayTolerance()));
             TranslatePipeline p = new TranslatePipeline(tr, decoder, new OutputPolicy(format, quality, sixteenBit),

@@ -84,7 +84,7 @@ class CliTest {
         Path model = tmp.resolve("model");
         String[] common = {"train", "--data", data.toString(), "--layout", "aligned", "--direction", "BtoA", "--out",
             model.toString(), "--netG", "unet_64", "--ngf", "8", "--ndf", "8", "--size", "64", "--load-size", "72",
-            "--device", "cpu", "--json"};
+            "--device", "cpu", "--json", "--cache-dir", tmp.resolve("prepared").toString()};
         Run r = run(concat(common, "--epochs", "1", "--epochs-decay", "1", "--checkpoint-every", "1"));
         assertEquals(0, r.code(), r.err());
         List<JsonNode> lines = r.jsonLines();

@@ -166,7 +166,8 @@ class JobCliIT {
     void validSubmitPublishesARecordKeyedByJobIdThatValidates(@TempDir Path tmp) throws Exception {
         Run r = cli("submit", "train", "--dataset", "s3://pix2pix/demo/train/", "--layout", "color", "--output",
                 "s3://pix2pix/demo/model/", "--netG", "unet_64", "--ngf", "16", "--epochs", "3", "--epochs-decay", "1",
-                "--batch", "4", "--size", "64", "--load-size", "72", "--lambda-l1", "50", "--no-flip", "--seed", "5");
+                "--batch", "4", "--size", "64", "--load-size", "72", "--lambda-l1", "50", "--no-flip", "--seed", "5",
+                "--preprocess", "scale_width_and_crop", "--serial-batches");
         assertEquals(0, r.code(), r.err());
         String jobId = r.lastLine().strip();
         assertTrue(jobId.startsWith("train-"), jobId);
@@ -187,6 +188,8 @@ class JobCliIT {
         assertEquals(50.0, job.options().lambdaL1());
         assertEquals(Boolean.TRUE, job.options().noFlip());
         assertEquals(5L, job.options().seed());
+        assertEquals("scale_width_and_crop", job.options().preprocess());
+        assertEquals(Boolean.TRUE, job.options().serialBatches());
         assertEquals(null, job.options().ndf(), "options not given stay unset (engine default)");
 
         Path spec = tmp.resolve("translate.json");
@@ -204,12 +207,14 @@ class JobCliIT {
         assertEquals(TranslateJob.Format.JPEG, tv.value().options().outputFormat());
 
         Run c = cli("submit", "colorize", "--job-id", "flags-colorize-1", "--model", "s3://pix2pix/m/", "--input",
-                "s3://pix2pix/in/a.png", "s3://pix2pix/in/b.png", "--output", "s3://pix2pix/out/", "--format", "same");
+                "s3://pix2pix/in/a.png", "s3://pix2pix/in/b.png", "--output", "s3://pix2pix/out/", "--format", "same",
+                "--full-resolution");
         assertEquals(0, c.code(), c.err());
         TranslateJob cj = VALIDATOR.translate(find(Topics.TRANSLATE_JOBS, "flags-colorize-1").value()).orThrow();
         assertEquals(List.of("s3://pix2pix/in/a.png", "s3://pix2pix/in/b.png"), cj.inputs());
         assertEquals(null, cj.input());
         assertEquals(TranslateJob.Format.SAME, cj.options().outputFormat());
+        assertEquals(Boolean.TRUE, cj.options().fullResolution());
     }
 
     @Test

@@ -131,7 +131,7 @@ final class ShardProcessor {
         try {
             translator = new Translator(model.generator(), model.info(), new InferenceSettings(
                     o.renderSize() == null ? 0 : o.renderSize(), Boolean.TRUE.equals(o.evalMode()),
-                    cfg.infer().batch(), seed));
+                    cfg.infer().batch(), seed, Boolean.TRUE.equals(o.fullResolution())));
         } catch (IllegalArgumentException e) {
             metrics.shard("failed");
             return note(shard, ShardDone.FAILED, List.of(), 0, e.getMessage(), FailureCode.REFUSED);

@@ -4,10 +4,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.pix2pix.data.Augment;
 import dev.pix2pix.data.LabTensors;
-import dev.pix2pix.data.PairDataset;
 import dev.pix2pix.data.Sample;
+import dev.pix2pix.data.Tensors;
+import dev.pix2pix.data.TrainingSet;
+import dev.pix2pix.data.UnusableSample;
 import dev.pix2pix.image.FloatImage;
 import dev.pix2pix.image.ImageWriter;
 import dev.pix2pix.image.Lab;
@@ -16,68 +17,82 @@ import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.UnetGenerator;
 import dev.pix2pix.nn.Pass;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 /**
  * An epoch's sample: one row per training pair, columns input | current output | truth, rendered
  * the way the evaluator does (pix2pix test-time mode, dropout seeded per pair so that successive
- * epochs are comparable; the same crop of each pair every epoch).
+ * epochs are comparable; the same crop of each pair every epoch, drawn from the pair's index). The
+ * first usable pairs of the set are shown; rows may differ in size (modes that do not crop).
  */
 public final class SampleStrip {
     private SampleStrip() {}
 
-    public static byte[] render(UnetGenerator g, PairDataset data, int size, int loadSize, boolean colorize, int pairs,
-            Device device) throws IOException {
+    public static byte[] render(UnetGenerator g, TrainingSet data, boolean colorize, int pairs, Device device)
+            throws IOException {
         ModelSpec spec = g.spec();
-        int rows = Math.min(pairs, data.size());
-        FloatImage strip = FloatImage.zeros(3, rows * size, 3 * size);
+        List<Sample> rows = new ArrayList<>();
+        for (int i = 0; i < data.size() && rows.size() < pairs; i++) {
+            try {
+                rows.add(data.sample(i, new Random(i)));
+            } catch (UnusableSample e) {
+                // the set reports it; the strip shows the next pair
+            }
+        }
+        if (rows.isEmpty()) {
+            throw new IOException("no usable pair to render");
+        }
+        int width = rows.stream().mapToInt(Sample::width).max().getAsInt();
+        int height = rows.stream().mapToInt(Sample::height).sum();
+        FloatImage strip = FloatImage.zeros(3, height, 3 * width);
         try (NDManager manager = NDManager.newBaseManager(device)) {
-            for (int i = 0; i < rows; i++) {
-                Sample s = data.sample(i, new Augment(loadSize, size, false), new Random(i));
+            int y0 = 0;
+            for (int i = 0; i < rows.size(); i++) {
+                Sample s = rows.get(i);
+                int w = s.width();
+                int h = s.height();
                 float[] y;
                 try (NDManager step = manager.newSubManager()) {
-                    NDArray x = step.create(s.input(), new Shape(1, spec.inputNc(), size, size));
+                    NDArray x = step.create(s.input(), new Shape(1, spec.inputNc(), h, w));
                     y = g.forward(x, Pass.testTime(step, new long[] {i})).toFloatArray();
                 }
-                paste(strip, inputRgb(s.input(), spec.inputNc(), size, colorize), i * size, 0);
-                paste(strip, outputRgb(s.input(), y, size, colorize), i * size, size);
-                paste(strip, outputRgb(s.input(), s.target(), size, colorize), i * size, 2 * size);
+                paste(strip, inputRgb(s.input(), spec.inputNc(), w, h, colorize), y0, 0);
+                paste(strip, outputRgb(s.input(), y, w, h, colorize), y0, width);
+                paste(strip, outputRgb(s.input(), s.target(), w, h, colorize), y0, 2 * width);
+                y0 += h;
             }
         }
         return ImageWriter.write(strip, OutputFormat.png8(), Map.of("Software", "pix2pix-worker-train"), null);
     }
 
-    private static FloatImage inputRgb(float[] x, int channels, int size, boolean colorize) {
-        int plane = size * size;
+    private static FloatImage inputRgb(float[] x, int channels, int w, int h, boolean colorize) {
+        int plane = w * h;
         if (colorize) {
             float[] gray = new float[plane];
             for (int i = 0; i < plane; i++) {
                 gray[i] = (float) Lab.grayForL(LabTensors.unitToL(x[i]));
             }
-            return new FloatImage(1, size, size, gray).toRgb();
+            return new FloatImage(1, h, w, gray).toRgb();
         }
-        return unit(x, channels, size);
+        return unit(x, channels, w, h);
     }
 
     /** A network-side tensor (or target) as an RGB image; colour models combine it with the input's L. */
-    private static FloatImage outputRgb(float[] input, float[] out, int size, boolean colorize) {
-        int plane = size * size;
+    private static FloatImage outputRgb(float[] input, float[] out, int w, int h, boolean colorize) {
         if (colorize) {
-            return LabTensors.toRgb(input, out, size);
+            return LabTensors.toRgb(input, out, w, h);
         }
-        return unit(out, out.length / plane, size);
+        return unit(out, out.length / (w * h), w, h);
     }
 
     /** [-1,1] channels-first -> [0,1] RGB; anything but 1 or 3 channels shows its first channel. */
-    private static FloatImage unit(float[] v, int channels, int size) {
-        int plane = size * size;
+    private static FloatImage unit(float[] v, int channels, int w, int h) {
         int c = channels == 3 ? 3 : 1;
-        float[] u = new float[c * plane];
-        for (int i = 0; i < u.length; i++) {
-            u[i] = (v[i] + 1f) / 2f;
-        }
-        return new FloatImage(c, size, size, u).clamp01().toRgb();
+        float[] shown = java.util.Arrays.copyOf(v, c * w * h);
+        return new FloatImage(c, h, w, Tensors.toUnitClamped(shown)).toRgb();
     }
 
     private static void paste(FloatImage dst, FloatImage src, int y0, int x0) {

@@ -3,7 +3,9 @@ package dev.pix2pix.worker.train;
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pix2pix.data.PairDataset;
+import dev.pix2pix.data.DataReport;
+import dev.pix2pix.data.PairSet;
+import dev.pix2pix.data.TrainingSet;
 import dev.pix2pix.io.LocalFiles;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.delivery.Limits;
@@ -200,45 +202,71 @@ public class TrainJobRunner {
                         + " (device " + device + ")").build());
         metrics.job("started");
         long t0 = System.nanoTime();
-        try (ProgressHeartbeat heartbeat = new ProgressHeartbeat(id, cfg.train().progressInterval(), events::trySend)) {
-            DatasetCache cache = new DatasetCache(store, cfg.workDir().resolve("datasets"));
-            DatasetCache.Fetched fetched = cache.fetch(dataset, (done, total) -> heartbeat.update(
-                    new ProgressHeartbeat.Snapshot(done, total, Double.NaN, Double.NaN, null, "downloading dataset")));
-            LOG.infof("dataset %s: %d files, %d downloaded, %d reused from the cache", dataset, fetched.files(),
-                    fetched.downloaded(), fetched.reused());
-            List<String> warnings = new ArrayList<>();
-            TrainOptions o = plan.options();
-            PairDataset data = new PairDataset(fetched.dir(), plan.layout(), plan.direction(), plan.spec().inputNc(),
-                    plan.spec().outputNc(), o.loadSize(), o.maxImages(), w -> {
-                        warnings.add(w);
-                        LOG.warn(w);
-                    });
+        java.util.concurrent.atomic.AtomicBoolean training = new java.util.concurrent.atomic.AtomicBoolean();
+        try (ProgressHeartbeat heartbeat = new ProgressHeartbeat(id, cfg.train().progressInterval(), events::trySend);
+                DatasetCache.Download download = new DatasetCache(store, cfg.workDir().resolve("datasets"),
+                        cfg.train().datasetCacheBudget().asLongValue()).open(dataset, plan::preparedBytes,
+                        (done, total) -> {
+                            if (!training.get()) { // once training runs, its progress is the job's
+                                heartbeat.update(new ProgressHeartbeat.Snapshot(done, total, Double.NaN, Double.NaN,
+                                        null, "downloading dataset"));
+                            }
+                        })) {
+            DatasetCache.Room room = download.room();
+            if (!room.evicted().isEmpty()) {
+                LOG.infof("dataset cache: removed %d least recently used dataset(s) to stay within %s", room.evicted().size(),
+                        cfg.train().datasetCacheBudget());
+            }
+            if (!room.prepared()) {
+                LOG.warn(room.message());
+            }
 
             // S3 is the truth: a local folder left by an earlier attempt on this machine is discarded.
             Path modelDir = cfg.workDir().resolve("jobs").resolve(id);
             LocalFiles.deleteTree(modelDir);
             Files.createDirectories(modelDir);
             Optional<String> resumedFrom = sync.downloadLatestCheckpoint(modelDir);
+            RunState saved = resumedFrom.isPresent() ? Trainer.checkpointState(modelDir).orElseThrow() : null;
+            TrainOptions o = saved != null
+                    ? Trainer.resumableOptions(saved, plan.spec(), plan.options().epochs(), plan.options().epochsDecay())
+                    : plan.options();
+            // the set is opened with the options in effect (a resumed run's are the checkpoint's): they decide the samples
+            PairSet data = PairSet.builder(download, plan.layout()).direction(plan.direction())
+                    .channels(plan.spec().inputNc(), plan.spec().outputNc())
+                    .preprocessing(o.preprocessing(plan.spec().sizeMultiple())).maxImages(o.maxImages(), o.seed())
+                    .preparedCache(download.preparedRoot()).warnings(LOG::warn).open();
+            download.retain(data.fileNames());
+            int pending = download.pending();
+            String streaming = pending == 0 ? "all " + data.size() + " entries are local"
+                    : "training starts while " + pending + " files download (each batch's files first)";
+            LOG.infof("dataset %s: %d entries (%s, %s); %s%s", dataset, data.size(), plan.layout(), o.preprocess(),
+                    streaming, room.prepared() ? "" : "; " + room.message());
             Trainer trainer;
-            if (resumedFrom.isPresent()) {
-                RunState saved = Trainer.checkpointState(modelDir).orElseThrow();
-                sync.downloadLossLog(modelDir, saved.epoch());
-                TrainOptions resumed = Trainer.resumableOptions(saved, plan.spec(), o.epochs(), o.epochsDecay());
-                LOG.infof("resuming from %scheckpoints/%s (epoch %d, iteration %d)", sync.output(), resumedFrom.get(),
-                        saved.epoch(), saved.iteration());
-                trainer = Trainer.resume(modelDir, resumed, data, device);
-            } else {
-                trainer = Trainer.start(plan.spec(), o, plan.dataSpec(), data, modelDir, device);
+            try {
+                if (saved != null) {
+                    sync.downloadLossLog(modelDir, saved.epoch());
+                    LOG.infof("resuming from %scheckpoints/%s (epoch %d, iteration %d)", sync.output(), resumedFrom.get(),
+                            saved.epoch(), saved.iteration());
+                    trainer = Trainer.resume(modelDir, o, data, device);
+                } else {
+                    trainer = Trainer.start(plan.spec(), o, plan.dataSpec(), data, modelDir, device);
+                }
+            } catch (IOException | RuntimeException e) {
+                data.close(); // its prepared cache stays locked otherwise, and the next job would decode every epoch
+                throw e;
             }
-            try (trainer) {
+            trainer.loaderThreads(cfg.train().loaderThreads());
+            try (data; trainer) {
                 metrics.running(true);
                 JobListener listener = new JobListener(id, sync, trainer, data, plan, heartbeat, modelDir);
+                training.set(true);
                 Trainer.Result r = trainer.run(listener, () -> stopping.getAsBoolean() || cancels.isCancelled(id));
                 metrics.running(false);
                 heartbeat.close(); // no progress event after the terminal one
                 if (r.outcome() == Trainer.Outcome.COMPLETED) {
-                    return complete(id, sync, d, r, data, fetched, modelDir, resumedFrom.orElse(null),
-                            (System.nanoTime() - t0) / 1e9, warnings.size());
+                    DatasetCache.Fetched fetched = download.finish();
+                    return complete(id, sync, d, r, data.report(), fetched, modelDir, resumedFrom.orElse(null),
+                            (System.nanoTime() - t0) / 1e9, room.message());
                 }
                 String checkpoint = listener.lastCheckpoint;
                 if (cancels.isCancelled(id)) {
@@ -263,8 +291,8 @@ public class TrainJobRunner {
         }
     }
 
-    private Outcome complete(String id, ModelSync sync, MessageRunner.Delivery d, Trainer.Result r, PairDataset data,
-            DatasetCache.Fetched fetched, Path modelDir, String resumedFrom, double seconds, int skipped)
+    private Outcome complete(String id, ModelSync sync, MessageRunner.Delivery d, Trainer.Result r, DataReport data,
+            DatasetCache.Fetched fetched, Path modelDir, String resumedFrom, double seconds, String dataNote)
             throws IOException {
         Map<String, Double> losses = r.lastLosses().isEmpty() ? lastLoggedLosses(modelDir) : r.lastLosses();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -272,7 +300,9 @@ public class TrainJobRunner {
         m.put("epochs", r.epoch());
         m.put("iterations", r.iteration());
         m.put("losses", losses);
-        m.put("images", data.size());
+        m.put("images", data.usable());
+        m.put("skippedImages", data.unreadable());
+        m.put("grayscaleImages", data.grayscale());
         m.put("secondsThisRun", seconds);
         m.put("resumedFrom", resumedFrom);
         m.put("device", device.toString());
@@ -285,8 +315,9 @@ public class TrainJobRunner {
         Map<String, Long> counts = new LinkedHashMap<>();
         counts.put("epochs", (long) r.epoch());
         counts.put("iterations", r.iteration());
-        counts.put("images", (long) data.size());
-        counts.put("skippedImages", (long) skipped);
+        counts.put("images", (long) data.usable());
+        counts.put("skippedImages", (long) data.unreadable());
+        counts.put("grayscaleImages", (long) data.grayscale());
         counts.put("datasetFiles", (long) fetched.files());
         counts.put("datasetDownloaded", (long) fetched.downloaded());
         counts.put("datasetReused", (long) fetched.reused());
@@ -295,8 +326,12 @@ public class TrainJobRunner {
         if (resumedFrom != null) {
             metricsOut.put("resumedFrom", resumedFrom);
         }
-        JobEvent e = JobEvent.builder(id, EventType.COMPLETED).outputs(outputs).losses(losses).counts(counts)
-                .metrics(metricsOut).seconds(seconds).epoch(r.epoch()).build();
+        JobEvent.Builder done = JobEvent.builder(id, EventType.COMPLETED).outputs(outputs).losses(losses)
+                .counts(counts).metrics(metricsOut).seconds(seconds).epoch(r.epoch());
+        if (dataNote != null) {
+            done.message(dataNote);
+        }
+        JobEvent e = done.build();
         // the marker goes last: its presence means everything above is in place; the event follows it
         sync.putJson(ModelSync.SUCCESS, new Markers.Success(id, outputs, losses, counts, metricsOut,
                 Instant.now().toString(), d.source(), e));
@@ -321,7 +356,7 @@ public class TrainJobRunner {
         private final String id;
         private final ModelSync sync;
         private final Trainer trainer;
-        private final PairDataset data;
+        private final TrainingSet data;
         private final JobPlan plan;
         private final ProgressHeartbeat heartbeat;
         private final Path modelDir;
@@ -329,7 +364,7 @@ public class TrainJobRunner {
         private long lastNanos = System.nanoTime();
         volatile String lastCheckpoint;
 
-        JobListener(String id, ModelSync sync, Trainer trainer, PairDataset data, JobPlan plan,
+        JobListener(String id, ModelSync sync, Trainer trainer, TrainingSet data, JobPlan plan,
                 ProgressHeartbeat heartbeat, Path modelDir) {
             this.id = id;
             this.sync = sync;
@@ -360,9 +395,8 @@ public class TrainJobRunner {
         public void epoch(EpochStats e) {
             List<String> samples = new ArrayList<>();
             try {
-                TrainOptions o = trainer.state().options();
-                byte[] png = SampleStrip.render(trainer.generator(), data, o.size(), o.loadSize(), plan.colorize(),
-                        cfg.train().samplePairs(), device);
+                byte[] png = SampleStrip.render(trainer.generator(), data, plan.colorize(), cfg.train().samplePairs(),
+                        device);
                 String name = String.format("samples/epoch_%03d.png", e.epoch());
                 sync.putPng(name, png);
                 samples.add(sync.uri(name).toString());

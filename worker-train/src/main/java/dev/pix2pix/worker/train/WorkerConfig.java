@@ -137,6 +137,17 @@ public interface WorkerConfig {
         @WithDefault("540s")
         Duration shutdownWait();
 
+        /**
+         * Disk the local dataset copies and their prepared caches may take under the work dir; the least
+         * recently used datasets are removed to make room.
+         */
+        @WithDefault("16G")
+        io.quarkus.runtime.configuration.MemorySize datasetCacheBudget();
+
+        /** Threads preparing training batches (0 = one per core). */
+        @WithDefault("0")
+        int loaderThreads();
+
         /** Training pairs rendered into each epoch's sample strip. */
         @WithDefault("3")
         int samplePairs();

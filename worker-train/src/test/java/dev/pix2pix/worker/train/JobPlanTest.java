@@ -72,6 +72,38 @@ class JobPlanTest {
     }
 
     @Test
+    void dataOptionsMapToTheEngineAndTheirGeometryIsChecked() {
+        TrainJob.Options o = TrainJob.Options.defaults().withData("crop", true);
+        JobPlan p = JobPlan.of(job(TrainJob.Layout.ALIGNED, null, o));
+        assertEquals("crop", p.options().preprocess());
+        assertTrue(p.options().serialBatches());
+        assertEquals(TrainOptions.defaults().preprocess(), JobPlan.of(job(TrainJob.Layout.ALIGNED, null, null)).options().preprocess());
+        // scale_width feeds the whole resized image: its width (the load size) must suit the generator
+        TrainJob.Options sw = new TrainJob.Options("unet_64", null, null, null, null, null, null, null, null, null, null,
+                64, 100, null, null, null, null, null, null, null, null, null, null, null, null).withData("scale_width", null);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobPlan.of(job(TrainJob.Layout.ALIGNED, null, sw)));
+        assertTrue(e.getMessage().contains("multiple of 64"), e.getMessage());
+        // none takes the native size: the crop size does not matter
+        TrainJob.Options none = new TrainJob.Options("unet_64", null, null, null, null, null, null, null, null, null, null,
+                100, null, null, null, null, null, null, null, null, null, null, null, null, null).withData("none", null);
+        assertEquals("none", JobPlan.of(job(TrainJob.Layout.ALIGNED, null, none)).options().preprocess());
+    }
+
+    @Test
+    void thePreparedCacheIsEstimatedFromTheListing() {
+        java.util.List<dev.pix2pix.store.ObjectInfo> objects = java.util.List.of(
+                new dev.pix2pix.store.ObjectInfo("b", "data/1.jpg", 50_000, "e1"),
+                new dev.pix2pix.store.ObjectInfo("b", "data/2.jpg", 50_000, "e2"),
+                new dev.pix2pix.store.ObjectInfo("b", "data/README.txt", 10, "e3"));
+        assertEquals(2L * 2 * 3 * 286 * 286, JobPlan.of(job(TrainJob.Layout.ALIGNED, null, null)).preparedBytes(objects),
+                "two pairs of 286 x 286 RGB halves");
+        assertEquals(2L * 3 * 286 * 286, JobPlan.of(job(TrainJob.Layout.COLOR, null, null)).preparedBytes(objects));
+        TrainJob.Options crop = TrainJob.Options.defaults().withData("crop", null);
+        assertEquals(10L * 100_000, JobPlan.of(job(TrainJob.Layout.ALIGNED, null, crop)).preparedBytes(objects));
+    }
+
+    @Test
     void objectKeysCannotEscapeTheCache() {
         Path data = Path.of("/tmp/cache/data");
         assertEquals(data.resolve("A/x.png"), DatasetCache.safeResolve(data, "A/x.png"));
