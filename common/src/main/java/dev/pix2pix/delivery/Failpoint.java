@@ -10,6 +10,8 @@ import java.util.Set;
  */
 public final class Failpoint {
     private static final Set<String> ARMED = parse(System.getProperty("dev.pix2pix.failpoints", ""));
+    /** {@code dev.pix2pix.failpoint-delay=name:millis}: a test slows one place down to act in the middle of it. */
+    private static final String[] DELAY = System.getProperty("dev.pix2pix.failpoint-delay", ":0").split(":", 2);
 
     private Failpoint() {}
 
@@ -19,6 +21,17 @@ public final class Failpoint {
             System.err.println("pix2pix failpoint " + name + ": halting");
             System.err.flush();
             Runtime.getRuntime().halt(137);
+        }
+    }
+
+    /** Sleeps the configured time if {@code name} is the delayed place (fault tests that must act mid-job). */
+    public static void delay(String name) {
+        if (DELAY[0].equals(name)) {
+            try {
+                Thread.sleep(Long.parseLong(DELAY[1]));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

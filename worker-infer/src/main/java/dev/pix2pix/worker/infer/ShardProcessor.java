@@ -153,6 +153,7 @@ final class ShardProcessor {
                         public void result(ItemResult r) {
                             metrics.item(r.status());
                             dev.pix2pix.delivery.Failpoint.hit("shard.after-an-item"); // fault tests: mid-shard
+                            dev.pix2pix.delivery.Failpoint.delay("shard.item");
                         }
 
                         @Override

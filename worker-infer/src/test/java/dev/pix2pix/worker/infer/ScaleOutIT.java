@@ -137,6 +137,8 @@ class ScaleOutIT {
             Map<String, String> props = env.workerProps();
             props.put("pix2pix.kafka.session-timeout-ms", "6000");
             props.put("pix2pix.kafka.heartbeat-interval-ms", "1500");
+            // a second per item: the job lasts long enough for both scale events whatever the machine's speed
+            props.put("dev.pix2pix.failpoint-delay", "shard.item:1000");
             String jobId = "scaled";
             WorkerProcess first = WorkerProcess.start("scale-first-" + env.name, props);
             try (WorkerProcess second = startAfterProgress(env, model, jobId, props)) {
@@ -158,7 +160,7 @@ class ScaleOutIT {
     private static WorkerProcess startAfterProgress(ItEnv env, String model, String jobId, Map<String, String> props)
             throws Exception {
         env.submit(TranslateJob.ofPrefix(jobId, model, env.uri("in/"), env.uri("out/"), null,
-                new TranslateJob.Options(null, 512, null, null, null, null, 2, null)), jobId); // slow on purpose
+                new TranslateJob.Options(null, 64, null, null, null, null, 2, null)), jobId);
         env.events.await(jobId, e -> e.type() == EventType.PROGRESS, Duration.ofSeconds(180));
         return WorkerProcess.start("scale-second-" + env.name, props);
     }
