@@ -134,6 +134,47 @@ class JobCliIT {
         assertEquals(1, empty.code(), "an empty prefix is an error: " + empty.err());
     }
 
+    /**
+     * What the workers would refuse anyway is refused before publishing when the CLI can read it: a
+     * render size the model's network cannot take (from its model.json) and inputs whose output names
+     * collide (from the input listing), and an empty path segment in a URI (schema).
+     */
+    @Test
+    void jobsTheWorkersWouldRefuseAreRefusedBeforePublishing() throws Exception {
+        String bucket = "preflight";
+        try (dev.pix2pix.store.ObjectStore store = new dev.pix2pix.store.ObjectStore(
+                dev.pix2pix.store.StoreConfig.of(s3.endpoint(), s3.accessKey(), s3.secretKey()))) {
+            store.ensureBucket(bucket);
+            dev.pix2pix.model.ModelSpec spec = new dev.pix2pix.model.ModelSpec("unet_64", "basic", 3, 8, 8, "batch", 1, 2,
+                    true, true);
+            dev.pix2pix.model.ModelInfo info = new dev.pix2pix.model.ModelInfo(dev.pix2pix.model.ModelInfo.FORMAT, spec,
+                    "colorize", "color", null, 64, 0, 0, "test", "2026-01-01T00:00:00Z", "preflight");
+            store.put(dev.pix2pix.store.S3Uri.parse("s3://preflight/model/model.json"),
+                    Json.write(info).getBytes(StandardCharsets.UTF_8), "application/json");
+            store.put(dev.pix2pix.store.S3Uri.parse("s3://preflight/in/a.png"), new byte[] {1}, "image/png");
+            store.put(dev.pix2pix.store.S3Uri.parse("s3://preflight/in/a.jpg"), new byte[] {1}, "image/jpeg");
+            store.put(dev.pix2pix.store.S3Uri.parse("s3://preflight/ok/b.png"), new byte[] {1}, "image/png");
+        }
+        long before = records(Topics.TRANSLATE_JOBS);
+        Run render = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
+                + "/ok/", "--output", "s3://" + bucket + "/out/", "--render-size", "100");
+        assertEquals(2, render.code(), render.err());
+        assertTrue(render.err().contains("nothing was published") && render.err().contains("multiple of 64"),
+                render.err());
+        Run collide = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
+                + "/in/", "--output", "s3://" + bucket + "/out/");
+        assertEquals(2, collide.code(), collide.err());
+        assertTrue(collide.err().contains("a.jpg and a.png would both be written as a.png"), collide.err());
+        Run slash = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
+                + "/ok/", "--output", "s3://" + bucket + "//out/");
+        assertEquals(2, slash.code(), slash.err());
+        assertTrue(slash.err().contains("/output"), slash.err());
+        assertEquals(before, records(Topics.TRANSLATE_JOBS), "nothing may reach the topics");
+        Run fine = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
+                + "/ok/", "--output", "s3://" + bucket + "/out/");
+        assertEquals(0, fine.code(), fine.err());
+    }
+
     @Test
     void invalidSpecIsRefusedBeforePublishing(@TempDir Path tmp) throws Exception {
         long before = records(Topics.TRAIN_JOBS) + records(Topics.TRANSLATE_JOBS);
