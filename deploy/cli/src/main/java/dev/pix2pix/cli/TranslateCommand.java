@@ -58,8 +58,8 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "png", description = "png|jpeg|same")
     String format;
 
-    @Option(names = "--jpeg-quality", defaultValue = "0.92")
-    float quality;
+    @Option(names = "--jpeg-quality", description = "1..100, as in submit translate (default 92)")
+    Integer quality;
 
     @Option(names = "--sixteen-bit", description = "16-bit PNG/TIFF masters for 16-bit inputs")
     boolean sixteenBit;
@@ -106,7 +106,7 @@ final class TranslateCommand implements Callable<Integer> {
             Translator tr = new Translator(g, info, new InferenceSettings(renderSize, evalMode, batch, seed, fullResolution));
             ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels, DecodeLimits.defaults().maxFileBytes(),
                     DecodeLimits.defaults().grayTolerance()));
-            TranslatePipeline p = new TranslatePipeline(tr, decoder, new OutputPolicy(format, quality, sixteenBit),
+            TranslatePipeline p = new TranslatePipeline(tr, decoder, OutputPolicy.of(format, quality, sixteenBit),
                     Provenance.colorized(model.toAbsolutePath().toString(), CodeVersion.get()), threads);
             TranslatePipeline.Sink sink = FolderIO.sink(output);
             ContactSheet sheet = new ContactSheet(sink);
