@@ -64,8 +64,9 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--sixteen-bit", description = "16-bit PNG/TIFF masters for 16-bit inputs")
     boolean sixteenBit;
 
-    @Option(names = "--max-pixels", defaultValue = "100000000", description = "refuse images declaring more pixels")
-    long maxPixels;
+    @Option(names = "--max-pixels", description = "refuse images declaring more pixels (default 64000000: "
+            + "the workers' ceiling, so what works here works in a job)")
+    Long maxPixels;
 
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads per stage (0 = all cores)")
     int threads;
@@ -104,7 +105,7 @@ final class TranslateCommand implements Callable<Integer> {
                     + (info.colorize() ? "colorize" : "translate"));
         }
             Translator tr = new Translator(g, info, new InferenceSettings(renderSize, evalMode, batch, seed, fullResolution));
-            ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels, DecodeLimits.defaults().maxFileBytes(),
+            ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels == null ? DecodeLimits.defaults().maxPixels() : maxPixels, DecodeLimits.defaults().maxFileBytes(),
                     DecodeLimits.defaults().grayTolerance()));
             TranslatePipeline p = new TranslatePipeline(tr, decoder, OutputPolicy.of(format, quality, sixteenBit),
                     Provenance.colorized(model.toAbsolutePath().toString(), CodeVersion.get()), threads);
