@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates common/src/test/resources/torch/: small generator/discriminator checkpoints written by
-# the real torch.save, with a seeded input and PyTorch's output for each (TorchParityTest compares
+# the real torch.save, with a seeded input and PyTorch's output for each (TorchParityIT compares
 # our forward pass with them). Needs a python3 with torch (Debian: apt-get install python3-torch).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"

@@ -23,8 +23,23 @@ public record OutputPolicy(String format, float jpegQuality, boolean sixteenBit)
         }
     }
 
+    /** JPEG quality when a job or the CLI names none, in the user-facing unit (1..100). */
+    public static final int DEFAULT_JPEG_PERCENT = 92;
+
     public static OutputPolicy defaults() {
-        return new OutputPolicy("png", 0.92f, false);
+        return of("png", null, false);
+    }
+
+    /**
+     * The one place the user-facing quality unit (1..100, as in the TranslateJob schema and every
+     * {@code --jpeg-quality}) becomes the encoder's 0..1; null means the default.
+     */
+    public static OutputPolicy of(String format, Integer jpegPercent, boolean sixteenBit) {
+        int q = jpegPercent == null ? DEFAULT_JPEG_PERCENT : jpegPercent;
+        if (q < 1 || q > 100) {
+            throw new IllegalArgumentException("jpeg quality must be 1..100, not " + q);
+        }
+        return new OutputPolicy(format, q / 100f, sixteenBit);
     }
 
     /** The container an input's output is written in (known before decoding, from the key). */

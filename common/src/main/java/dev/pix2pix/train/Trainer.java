@@ -24,10 +24,8 @@ import dev.pix2pix.model.UnetGenerator;
 import dev.pix2pix.nn.HostUpload;
 import dev.pix2pix.nn.Pass;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -382,14 +380,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     private void appendLossLog(TrainListener.EpochStats s) throws IOException {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("epoch", s.epoch());
-        line.putAll(s.losses());
-        line.put("seconds", s.seconds());
-        line.put("lr", s.lr());
-        Files.write(outDir.resolve("loss_log.jsonl"),
-                (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8),
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        dev.pix2pix.model.LossLog.append(outDir, new dev.pix2pix.model.LossLog.Entry(s.epoch(), s.losses(), s.seconds(), s.lr()));
     }
 
     /** Writes a checkpoint of the current state (also used by a graceful stop). */

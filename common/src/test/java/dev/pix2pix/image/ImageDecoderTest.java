@@ -29,7 +29,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
-import org.junit.jupiter.api.Assumptions;
+import dev.pix2pix.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -255,12 +255,12 @@ class ImageDecoderTest {
     @Test
     void archiveScansDecode() throws IOException {
         Path root = Path.of("/work/shared/datasets/archive-bw");
-        Assumptions.assumeTrue(Files.isDirectory(root), "archive-bw data set not present");
+        Prerequisite.require(Files.isDirectory(root), "archive-bw data set not present");
         List<Path> files;
         try (Stream<Path> s = Files.walk(root)) {
             files = s.filter(Files::isRegularFile).toList();
         }
-        Assumptions.assumeFalse(files.isEmpty());
+        Prerequisite.require(!files.isEmpty(), root + " holds no images");
         for (Path f : files) {
             DecodedImage d = decoder.decode(f);
             assertTrue(d.width() > 0 && d.height() > 0, f.toString());

@@ -23,6 +23,15 @@ class OutputPolicyTest {
     }
 
     @Test
+    void jpegQualityIsOnePercentUnit() {
+        assertEquals(0.92f, OutputPolicy.of("jpeg", null, false).jpegQuality(), 1e-6);
+        assertEquals(0.5f, OutputPolicy.of("jpeg", 50, false).jpegQuality(), 1e-6);
+        assertEquals(1f, OutputPolicy.of("jpeg", 100, false).jpegQuality(), 1e-6);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> OutputPolicy.of("jpeg", 0, false));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> OutputPolicy.of("jpeg", 101, false));
+    }
+
+    @Test
     void longListsAreShortened() {
         OutputPolicy png = OutputPolicy.defaults();
         SortedMap<String, List<String>> c = png.collisions(List.of("a.jpg", "a.png", "b.jpg", "b.png", "c.jpg",

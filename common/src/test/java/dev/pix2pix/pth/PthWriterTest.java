@@ -19,7 +19,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.Assumptions;
+import dev.pix2pix.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -165,7 +165,7 @@ class PthWriterTest {
     @Test
     void writtenFileIsReadByPlainPythonAndPassesWeightsOnlyChecks() throws Exception {
         Path tools = PthTestSupport.toolsDir();
-        Assumptions.assumeTrue(tools != null && PthTestSupport.python3Available(),
+        Prerequisite.require(tools != null && PthTestSupport.python3Available(),
                 "python3 or tools/pytorch not available");
         StateDict sd = sample();
         Path f = tmp.resolve("for_python.pth");

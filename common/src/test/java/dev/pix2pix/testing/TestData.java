@@ -1,7 +1,5 @@
 package dev.pix2pix.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,17 @@ import java.util.stream.Stream;
 public final class TestData {
     private TestData() {}
 
+    /** A file of the shared folder beside the checkout (for example tools/metrics.py), or null. */
+    public static Path sharedFile(String relative) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("shared").resolve(relative);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
     public static Path datasets() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
@@ -22,13 +31,13 @@ public final class TestData {
             }
             dir = dir.getParent();
         }
-        assumeTrue(false, "shared/datasets not found above " + Path.of("").toAbsolutePath());
+        Prerequisite.require(false, "shared/datasets not found above " + Path.of("").toAbsolutePath());
         return null;
     }
 
     public static Path dataset(String relative) {
         Path p = datasets().resolve(relative);
-        assumeTrue(Files.isDirectory(p), p + " is missing");
+        Prerequisite.require(Files.isDirectory(p), p + " is missing");
         return p;
     }
 

@@ -30,19 +30,19 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
 
-    @Option(names = "--what", defaultValue = "train", description = "train|infer")
+    @Option(names = "--what", defaultValue = "train", description = "train (one training step) or infer (a generator forward); default ${DEFAULT-VALUE}")
     String what;
 
-    @Option(names = "--batch", defaultValue = "1")
+    @Option(names = "--batch", defaultValue = "1", description = "images per step (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--size", defaultValue = "256")
+    @Option(names = "--size", defaultValue = "256", description = "square image side in pixels (default ${DEFAULT-VALUE})")
     int size;
 
-    @Option(names = "--iters", defaultValue = "50")
+    @Option(names = "--iters", defaultValue = "50", description = "timed iterations (default ${DEFAULT-VALUE})")
     int iters;
 
-    @Option(names = "--warmup", defaultValue = "5")
+    @Option(names = "--warmup", defaultValue = "5", description = "untimed iterations first (default ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--eval-mode", description = "infer: classic eval mode instead of test-time mode")
@@ -51,7 +51,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--half", description = "infer: the generator in float16 (GPU tensor cores)")
     boolean half;
 
-    @Option(names = "--device", defaultValue = "auto")
+    @Option(names = "--device", defaultValue = "auto", description = "auto|cpu|gpu (default ${DEFAULT-VALUE}: a GPU when one is visible)")
     String device;
 
     @Option(names = "--count-ops", description = "profile one iteration after the timed ones and count the native "

@@ -23,6 +23,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true)
     Path model;
 
+    @Option(names = "--json", description = "accepted for symmetry with train/translate: evaluate always prints JSON")
+    boolean json;
+
     @Option(names = "--data", required = true)
     Path data;
 

@@ -16,6 +16,9 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model = new ModelOptions();
 
+    @picocli.CommandLine.Option(names = "--json", description = "accepted for symmetry with train/translate: info always prints one JSON line")
+    boolean json;
+
     @Override
     public Integer call() {
         ModelSpec spec = model.spec(3, 3);

@@ -252,7 +252,7 @@ final class SubmitCommand implements Callable<Integer> {
         String jobId;
 
         @Option(names = "--format", description = "png|jpeg|same (default png)") String format;
-        @Option(names = "--jpeg-quality", description = "1..100") Integer jpegQuality;
+        @Option(names = "--jpeg-quality", description = "1..100 (default 92)") Integer jpegQuality;
         @Option(names = "--eval-mode", description = "classic eval mode (running statistics, no dropout)") Boolean evalMode;
         @Option(names = "--render-size", description = "side the network sees (default: the model's size)") Integer renderSize;
         @Option(names = "--sixteen-bit", description = "16-bit PNG output") Boolean sixteenBit;

@@ -58,14 +58,15 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "png", description = "png|jpeg|same")
     String format;
 
-    @Option(names = "--jpeg-quality", defaultValue = "0.92")
-    float quality;
+    @Option(names = "--jpeg-quality", description = "1..100, as in submit translate (default 92)")
+    Integer quality;
 
     @Option(names = "--sixteen-bit", description = "16-bit PNG/TIFF masters for 16-bit inputs")
     boolean sixteenBit;
 
-    @Option(names = "--max-pixels", defaultValue = "100000000", description = "refuse images declaring more pixels")
-    long maxPixels;
+    @Option(names = "--max-pixels", description = "refuse images declaring more pixels (default 64000000: "
+            + "the workers' ceiling, so what works here works in a job)")
+    Long maxPixels;
 
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads per stage (0 = all cores)")
     int threads;
@@ -104,9 +105,9 @@ final class TranslateCommand implements Callable<Integer> {
                     + (info.colorize() ? "colorize" : "translate"));
         }
             Translator tr = new Translator(g, info, new InferenceSettings(renderSize, evalMode, batch, seed, fullResolution));
-            ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels, DecodeLimits.defaults().maxFileBytes(),
+            ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels == null ? DecodeLimits.defaults().maxPixels() : maxPixels, DecodeLimits.defaults().maxFileBytes(),
                     DecodeLimits.defaults().grayTolerance()));
-            TranslatePipeline p = new TranslatePipeline(tr, decoder, new OutputPolicy(format, quality, sixteenBit),
+            TranslatePipeline p = new TranslatePipeline(tr, decoder, OutputPolicy.of(format, quality, sixteenBit),
                     Provenance.colorized(model.toAbsolutePath().toString(), CodeVersion.get()), threads);
             TranslatePipeline.Sink sink = FolderIO.sink(output);
             ContactSheet sheet = new ContactSheet(sink);

@@ -64,6 +64,20 @@ class CliTest {
     }
 
     @Test
+    void jsonIsAcceptedEverywhereAndJpegQualityHasOneUnit(@TempDir Path tmp) throws Exception {
+        Run r = run("info", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(54_413_955L, r.jsonLines().get(0).get("paramsG").asLong());
+        assertTrue(run("evaluate", "--help").out().contains("--json"));
+        assertTrue(run("translate", "--help").out().contains("1..100"));
+        assertTrue(run("bench", "--help").out().contains("timed iterations (default 50)"));
+        // 0..1 was translate's old unit: now refused as submit refuses it
+        r = run("translate", "--model", tmp.toString(), "--input", tmp.toString(), "--output", tmp.resolve("o").toString(),
+                "--jpeg-quality", "0.9");
+        assertEquals(2, r.code(), r.err());
+    }
+
+    @Test
     void badArgumentsGiveClearErrors(@TempDir Path tmp) {
         Run r = run("info", "--norm", "group");
         assertEquals(2, r.code());

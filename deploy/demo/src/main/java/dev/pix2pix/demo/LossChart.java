@@ -1,7 +1,5 @@
 package dev.pix2pix.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -10,20 +8,15 @@ import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** Loss curves from a model folder's {@code loss_log.jsonl}, drawn with Java2D: one small chart per loss. */
 public final class LossChart {
-    /** Keys of a loss_log line that are not losses. */
-    private static final Set<String> NOT_LOSSES = Set.of("epoch", "seconds", "lr");
     private static final Color[] COLORS = {
         new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44), new Color(255, 127, 14),
         new Color(148, 103, 189), new Color(140, 86, 75),
@@ -33,26 +26,16 @@ public final class LossChart {
 
     /** loss name -> value per epoch (in file order); epochs in {@code epochsOut}. */
     public static Map<String, List<Double>> read(Path lossLog, List<Integer> epochsOut) throws IOException {
-        ObjectMapper m = new ObjectMapper();
         Map<String, List<Double>> series = new LinkedHashMap<>();
         int line = 0;
-        for (String s : Files.readAllLines(lossLog)) {
-            if (s.isBlank()) {
-                continue;
-            }
-            JsonNode n = m.readTree(s);
-            epochsOut.add(n.path("epoch").asInt(line + 1));
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (NOT_LOSSES.contains(e.getKey())) {
-                    continue;
-                }
-                List<Double> v = series.computeIfAbsent(e.getKey(), k -> new ArrayList<>());
+        for (dev.pix2pix.model.LossLog.Entry e : dev.pix2pix.model.LossLog.read(lossLog)) {
+            epochsOut.add(e.epoch());
+            for (Map.Entry<String, Double> l : e.losses().entrySet()) {
+                List<Double> v = series.computeIfAbsent(l.getKey(), k -> new ArrayList<>());
                 while (v.size() < line) {
                     v.add(Double.NaN);
                 }
-                JsonNode val = e.getValue();
-                v.add(val.isNumber() ? val.asDouble() : Double.NaN); // "NaN"/"Infinity" strings: a gap
+                v.add(l.getValue());
             }
             line++;
         }

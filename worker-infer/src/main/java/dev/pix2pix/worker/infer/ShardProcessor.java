@@ -72,8 +72,8 @@ final class ShardProcessor {
 
     /** How a job's options name and encode outputs (jpegQuality is 1..100 on the wire). */
     static OutputPolicy policy(TranslateJob.Options o) {
-        return new OutputPolicy(o.outputFormat() == null ? "png" : o.outputFormat().wire(),
-                o.jpegQuality() == null ? 0.92f : o.jpegQuality() / 100f, Boolean.TRUE.equals(o.sixteenBit()));
+        return OutputPolicy.of(o.outputFormat() == null ? "png" : o.outputFormat().wire(),
+                o.jpegQuality(), Boolean.TRUE.equals(o.sixteenBit()));
     }
 
     /**

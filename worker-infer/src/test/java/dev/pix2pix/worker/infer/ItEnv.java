@@ -185,7 +185,7 @@ final class ItEnv implements AutoCloseable {
                 .filter(k -> !k.startsWith("_")).sorted().toList();
     }
 
-    /** A generator written by the real torch.save: the committed parity fixture of common's TorchParityTest. */
+    /** A generator written by the real torch.save: the committed parity fixture of common's TorchParityIT. */
     static final Path REFERENCE_PTH =
             Path.of("..", "common", "src", "test", "resources", "torch", "unet128_batch_eval", "latest_net_G.pth");
 

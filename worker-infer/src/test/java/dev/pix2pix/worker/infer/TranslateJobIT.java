@@ -200,7 +200,7 @@ class TranslateJobIT {
 
     /**
      * A generator checkpoint written by the real torch.save (the committed parity fixture of
-     * common's TorchParityTest), named directly by its .pth URI: the job translates with it, and
+     * common's TorchParityIT), named directly by its .pth URI: the job translates with it, and
      * every output equals what the engine computes in-process from the same file.
      */
     @Test

@@ -1,6 +1,5 @@
 package dev.pix2pix.worker.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.msg.Json;
 import dev.pix2pix.store.ObjectInfo;
@@ -29,7 +28,7 @@ public final class ModelSync {
     public static final String CANCELLED = "_CANCELLED.json";
     public static final String FAILED = "_FAILED.json";
     public static final String OWNER = "_JOB.json";
-    public static final String LOSS_LOG = "loss_log.jsonl";
+    public static final String LOSS_LOG = dev.pix2pix.model.LossLog.FILE;
     public static final String METRICS = "metrics.json";
     static final String STATE = "state.json";
 
@@ -133,18 +132,9 @@ public final class ModelSync {
             Files.deleteIfExists(local);
             return;
         }
-        StringBuilder kept = new StringBuilder();
-        for (String line : new String(store.get(uri), StandardCharsets.UTF_8).split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode n = Json.mapper().readTree(line);
-            if (n.path("epoch").asInt(Integer.MAX_VALUE) < nextEpoch) {
-                kept.append(line).append('\n');
-            }
-        }
+        String kept = dev.pix2pix.model.LossLog.before(new String(store.get(uri), StandardCharsets.UTF_8), nextEpoch);
         Files.createDirectories(modelDir);
-        Files.writeString(local, kept.toString());
+        Files.writeString(local, kept);
     }
 
     public void uploadLossLog(Path modelDir) {

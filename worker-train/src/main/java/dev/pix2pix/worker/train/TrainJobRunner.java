@@ -2,7 +2,6 @@ package dev.pix2pix.worker.train;
 
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pix2pix.data.DataReport;
 import dev.pix2pix.data.PairSet;
 import dev.pix2pix.data.TrainingSet;
@@ -32,7 +31,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -431,21 +429,8 @@ public class TrainJobRunner {
     }
 
     private static Map<String, Double> lastLoggedLosses(Path modelDir) throws IOException {
-        Path log = modelDir.resolve(ModelSync.LOSS_LOG);
-        Map<String, Double> out = new LinkedHashMap<>();
-        if (!Files.exists(log)) {
-            return out;
-        }
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
-        if (!lines.isEmpty()) {
-            JsonNode n = Json.mapper().readTree(lines.get(lines.size() - 1));
-            for (String k : List.of("G_GAN", "G_L1", "D_real", "D_fake", "G_L2", "R1")) {
-                if (n.has(k)) {
-                    out.put(k, n.get(k).asDouble());
-                }
-            }
-        }
-        return out;
+        List<dev.pix2pix.model.LossLog.Entry> log = dev.pix2pix.model.LossLog.read(modelDir.resolve(dev.pix2pix.model.LossLog.FILE));
+        return log.isEmpty() ? new LinkedHashMap<>() : new LinkedHashMap<>(log.get(log.size() - 1).losses());
     }
 
     /** A failure reason for the failed event: store errors already name the object and what to check. */

@@ -25,7 +25,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.Assumptions;
+import dev.pix2pix.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * unet_128s; where a python3 with torch is installed, the real unet_256 + batch-norm layout is
  * checked too, and our export is loaded back by torch with {@code load_state_dict(strict=True)}.
  */
-class TorchParityTest {
+class TorchParityIT {
     static final double TOL = 1e-4;
 
     @ParameterizedTest
@@ -55,7 +55,7 @@ class TorchParityTest {
     @Test
     void unet256BatchNormAgainstInstalledTorch(@TempDir Path tmp) throws Exception {
         String python = pythonWithTorch();
-        Assumptions.assumeTrue(python != null, "no python3 with torch here (Debian: apt-get install python3-torch)");
+        Prerequisite.require(python != null, "no python3 with torch here (Debian: apt-get install python3-torch)");
         Path tools = PthTestSupport.toolsDir();
         String script = tools.resolve("check_against_torch.py").toString();
         for (String mode : new String[] {"eval", "train-nodropout"}) {
@@ -152,7 +152,7 @@ class TorchParityTest {
     }
 
     private static Path resource(String name) throws URISyntaxException {
-        return Paths.get(TorchParityTest.class.getResource(name).toURI());
+        return Paths.get(TorchParityIT.class.getResource(name).toURI());
     }
 
     /** python3 on the PATH, or Debian's (python3-torch installs there), if it can import torch. */

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and outputs independent of batching. The model is small and untrained: these are properties of
  * the pipeline, not of the model's skill.
  */
-class ArchiveColorizationTest {
+class ArchiveColorizationIT {
     static NDManager manager;
     static UnetGenerator g;
     static ModelInfo info;

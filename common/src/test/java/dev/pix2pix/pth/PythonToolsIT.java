@@ -6,20 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
+import dev.pix2pix.testing.Prerequisite;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the tools/pytorch scripts that work without torch (skipped where python3 is missing). */
-class PythonToolsTest {
+class PythonToolsIT {
 
     static Path tools;
 
     @BeforeAll
     static void needPython() {
         tools = PthTestSupport.toolsDir();
-        Assumptions.assumeTrue(tools != null && PthTestSupport.python3Available(),
+        Prerequisite.require(tools != null && PthTestSupport.python3Available(),
                 "python3 or tools/pytorch not available");
     }
 

@@ -23,14 +23,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
+import dev.pix2pix.testing.Prerequisite;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Agreement with the reference /work/shared/tools/metrics.py, run as a subprocess on generated PNG pairs. */
-class MetricsCrossCheckTest {
+class MetricsCrossCheckIT {
     private static final Path CSET5 = Path.of("/work/shared/datasets/color-photos/cset5");
     private static final double TOL = 1e-3;
 
@@ -42,9 +42,9 @@ class MetricsCrossCheckTest {
     @BeforeEach
     void needPython() {
         script = ReferencePython.script();
-        Assumptions.assumeTrue(script != null, "metrics.py not found");
+        Prerequisite.require(script != null, "metrics.py not found");
         python = ReferencePython.interpreter();
-        Assumptions.assumeTrue(python != null, "no python3 with numpy and PIL (apt-get install python3-numpy python3-pil)");
+        Prerequisite.require(python != null, "no python3 with numpy and PIL (apt-get install python3-numpy python3-pil)");
     }
 
     /** Same-size pairs: blur, shift, desaturation, colour cast with clipped whites, identical, gray, synthetic. */
