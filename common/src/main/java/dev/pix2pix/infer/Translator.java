@@ -144,7 +144,7 @@ public final class Translator {
             System.arraycopy(batch.get(i).input(), 0, x, i * spec.inputNc() * plane, spec.inputNc() * plane);
             seeds[i] = batch.get(i).seed();
         }
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false); // per thread: no autograd graph for inference
+        dev.pix2pix.nn.TorchEngine.gradMode(false); // per thread: no autograd graph for inference
         try (NDManager step = parent.newSubManager()) {
             NDArray in = HostUpload.floats(step, x, new Shape(n, spec.inputNc(), height, width));
             Pass pass = settings.evalMode() ? Pass.eval(step) : Pass.testTime(step, seeds);

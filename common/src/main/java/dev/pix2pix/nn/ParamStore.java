@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -162,7 +160,7 @@ public final class ParamStore implements AutoCloseable {
      */
     public void zeroGradients() {
         for (NDArray p : trainable.values()) {
-            JniUtils.zeroGrad((PtNDArray) p);
+            TorchEngine.zeroGrad(p);
         }
     }
 
@@ -294,12 +292,12 @@ public final class ParamStore implements AutoCloseable {
     }
 
     private static void withoutGrad(Runnable r) {
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
+        boolean grad = TorchEngine.gradMode();
+        TorchEngine.gradMode(false);
         try {
             r.run();
         } finally {
-            JniUtils.setGradMode(grad);
+            TorchEngine.gradMode(grad);
         }
     }
 

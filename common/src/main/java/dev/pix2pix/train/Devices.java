@@ -14,7 +14,7 @@ public final class Devices {
      * autotuner picks algorithms by timing, so an image's output bits could differ between runs and workers.
      */
     private static Device gpu(boolean autotune) {
-        ai.djl.pytorch.jni.JniUtils.setBenchmarkCuDNN(
+        dev.pix2pix.nn.TorchEngine.cudnnBenchmark(
                 autotune && Boolean.parseBoolean(System.getProperty("pix2pix.cudnn.benchmark", "true")));
         return Device.gpu();
     }

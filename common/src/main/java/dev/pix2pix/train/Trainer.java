@@ -8,8 +8,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pix2pix.data.DataReport;
@@ -130,7 +128,7 @@ public final class Trainer implements AutoCloseable {
 
     /** One full training iteration (D and G steps) on the given batch; blocks until the losses are read. */
     public float[] benchStep(float[] input, float[] target, int n) {
-        JniUtils.setGradMode(false);
+        dev.pix2pix.nn.TorchEngine.gradMode(false);
         try (NDManager scope = manager.newSubManager()) {
             NDArray acc = scope.zeros(new Shape(lossNames.size()));
             int size = state.options().size();
@@ -203,7 +201,7 @@ public final class Trainer implements AutoCloseable {
         int total = o.totalEpochs();
         // grad mode is per thread in PyTorch and DJL switches it off only on the engine's loading thread;
         // on any other thread in-place parameter updates would be recorded (and refused)
-        JniUtils.setGradMode(false);
+        dev.pix2pix.nn.TorchEngine.gradMode(false);
         Path lastCheckpoint = null;
         Map<String, Double> lastLosses = Map.of();
         try (BatchLoader loader = new BatchLoader(data, o.seed(), o.batch(), o.serialBatches(), loaderThreads)) {
@@ -360,13 +358,13 @@ public final class Trainer implements AutoCloseable {
         NDArray x = pairFor(real, target).stopGradient();
         x.setRequiresGradient(true);
         NDArray out = d.forward(x, pass).sum();
-        JniUtils.backward((PtNDArray) out, (PtNDArray) out.onesLike(), true, true);
+        dev.pix2pix.nn.TorchEngine.backward(out, true, true);
         NDArray grad = x.getGradient();
         grad.attach(step);
         optD.zeroGradients();
         long n = x.getShape().get(0);
         NDArray penalty = grad.square().sum().mul((float) (gamma / 2 / n));
-        JniUtils.backward((PtNDArray) penalty, (PtNDArray) penalty.onesLike(), true, false);
+        dev.pix2pix.nn.TorchEngine.backward(penalty, true, false);
         return penalty.stopGradient();
     }
 

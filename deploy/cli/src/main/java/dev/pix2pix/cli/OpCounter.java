@@ -1,6 +1,5 @@
 package dev.pix2pix.cli;
 
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -55,11 +54,11 @@ final class OpCounter {
     static Counts count(Runnable work) throws IOException {
         Path trace = Files.createTempFile("pix2pix-profile", ".json");
         try {
-            JniUtils.startProfile(false, false, false);
+            dev.pix2pix.nn.TorchEngine.startProfile();
             try {
                 work.run();
             } finally {
-                JniUtils.stopProfile(trace.toString());
+                dev.pix2pix.nn.TorchEngine.stopProfile(trace.toString());
             }
             String keep = System.getProperty("pix2pix.profile.out");
             if (keep != null) {

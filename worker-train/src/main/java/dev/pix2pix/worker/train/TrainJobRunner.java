@@ -1,7 +1,6 @@
 package dev.pix2pix.worker.train;
 
 import ai.djl.Device;
-import ai.djl.pytorch.jni.JniUtils;
 import dev.pix2pix.data.DataReport;
 import dev.pix2pix.data.PairSet;
 import dev.pix2pix.data.TrainingSet;
@@ -97,7 +96,7 @@ public class TrainJobRunner {
             // PyTorch's grad mode is per thread and on by default; the engine turns it off only on the
             // thread that loaded it. The trainer's optimizer updates weights in place outside its
             // gradient scopes, which torch refuses while grad mode is on.
-            JniUtils.setGradMode(false);
+            dev.pix2pix.nn.TorchEngine.gradMode(false);
             sync = new ModelSync(store, S3Uri.parse(job.output()));
             Optional<Markers.End> end = sync.end();
             if (end.isPresent()) {
