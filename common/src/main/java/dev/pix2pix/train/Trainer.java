@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pix2pix.data.DataReport;
 import dev.pix2pix.data.Preprocessing;
 import dev.pix2pix.data.TrainingSet;
@@ -46,7 +45,6 @@ public final class Trainer implements AutoCloseable {
     public record Result(Outcome outcome, int epoch, long iteration, Path modelDir, Path checkpoint,
             Map<String, Double> lastLosses) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long PROGRESS_MILLIS = 2000;
 
     private final NDManager manager;

@@ -254,8 +254,7 @@ class ImageDecoderTest {
 
     @Test
     void archiveScansDecode() throws IOException {
-        Path root = Path.of("/work/shared/datasets/archive-bw");
-        Prerequisite.require(Files.isDirectory(root), "archive-bw data set not present");
+        Path root = dev.pix2pix.testing.TestData.dataset("archive-bw");
         List<Path> files;
         try (Stream<Path> s = Files.walk(root)) {
             files = s.filter(Files::isRegularFile).toList();

@@ -19,7 +19,8 @@ final class ReferencePython {
     static Path script() {
         String p = System.getProperty("pix2pix.metricsScript");
         if (p == null) {
-            return dev.pix2pix.testing.TestData.sharedFile("tools/metrics.py");
+            Path found = dev.pix2pix.testing.TestData.shared("tools/metrics.py");
+            return found != null && Files.isRegularFile(found) ? found : null;
         }
         Path path = Path.of(p);
         return Files.isRegularFile(path) ? path : null;

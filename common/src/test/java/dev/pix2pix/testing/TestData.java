@@ -11,11 +11,14 @@ import java.util.stream.Stream;
 public final class TestData {
     private TestData() {}
 
-    /** A file of the shared folder beside the checkout (for example tools/metrics.py), or null. */
-    public static Path sharedFile(String relative) {
+    /**
+     * A file or folder of the shared folder beside the checkout (for example tools/metrics.py or
+     * datasets/color-photos), found from any module's working directory upwards; null if absent.
+     */
+    public static Path shared(String relative) {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("shared").resolve(relative);
-            if (Files.isRegularFile(candidate)) {
+            if (Files.exists(candidate)) {
                 return candidate;
             }
         }
@@ -23,16 +26,10 @@ public final class TestData {
     }
 
     public static Path datasets() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path candidate = dir.resolve("shared").resolve("datasets");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-            dir = dir.getParent();
-        }
-        Prerequisite.require(false, "shared/datasets not found above " + Path.of("").toAbsolutePath());
-        return null;
+        Path found = shared("datasets");
+        Prerequisite.require(found != null && Files.isDirectory(found),
+                "shared/datasets not found above " + Path.of("").toAbsolutePath());
+        return found;
     }
 
     public static Path dataset(String relative) {

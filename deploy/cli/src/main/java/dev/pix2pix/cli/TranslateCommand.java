@@ -105,8 +105,8 @@ final class TranslateCommand implements Callable<Integer> {
                     + (info.colorize() ? "colorize" : "translate"));
         }
             Translator tr = new Translator(g, info, new InferenceSettings(renderSize, evalMode, batch, seed, fullResolution));
-            ImageDecoder decoder = new ImageDecoder(new DecodeLimits(maxPixels == null ? DecodeLimits.defaults().maxPixels() : maxPixels, DecodeLimits.defaults().maxFileBytes(),
-                    DecodeLimits.defaults().grayTolerance()));
+            ImageDecoder decoder = new ImageDecoder(maxPixels == null ? DecodeLimits.defaults()
+                    : DecodeLimits.defaults().withMaxPixels(maxPixels));
             TranslatePipeline p = new TranslatePipeline(tr, decoder, OutputPolicy.of(format, quality, sixteenBit),
                     Provenance.colorized(model.toAbsolutePath().toString(), CodeVersion.get()), threads);
             TranslatePipeline.Sink sink = FolderIO.sink(output);

@@ -67,7 +67,7 @@ class TranslateJobIT {
         inputs.put("sub/d.jpg", new int[] {33, 33});
         env.put(in + "e.png", ItEnv.image(64, 200, true, "png", 5));
         inputs.put("e.png", new int[] {64, 200});
-        Path real = Path.of("/work/shared/datasets/archive-bw");
+        Path real = dev.pix2pix.testing.TestData.dataset("archive-bw");
         for (String f : List.of("ms_old_photos_scratched/old_w_scratch_b.png", "prokudin_gorskii_raw_plates/cathedral.jpg")) {
             Path p = real.resolve(f);
             if (Files.exists(p)) {
