@@ -1,5 +1,6 @@
 package dev.pix2pix.delivery;
 
+import dev.pix2pix.image.DecodeLimits;
 import dev.pix2pix.msg.TrainJob;
 import dev.pix2pix.msg.TranslateJob;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import java.util.List;
  */
 public record Limits(long maxPixels, long maxObjectBytes, int maxInputsPerJob, int maxShardSize, long maxModelBytes,
                      int maxTrainSize, int maxBatch, int maxFilters, int maxEpochs) {
-    public static final Limits DEFAULTS = new Limits(64_000_000L, 512L << 20, 1_000_000, 1_000, 2L << 30, 1024, 64,
+    public static final Limits DEFAULTS = new Limits(DecodeLimits.DEFAULT_MAX_PIXELS,
+            DecodeLimits.DEFAULT_MAX_FILE_BYTES, 1_000_000, 1_000, 2L << 30, 1024, 64,
             256, 10_000);
 
     public Limits {
@@ -32,6 +34,12 @@ public record Limits(long maxPixels, long maxObjectBytes, int maxInputsPerJob, i
                 || maxTrainSize < 1 || maxBatch < 1 || maxFilters < 1 || maxEpochs < 1) {
             throw new IllegalArgumentException("every limit must be at least 1: " + this);
         }
+    }
+
+    /** The same limits with another pixel ceiling (the CLI's --max-pixels: the local user is the operator). */
+    public Limits withMaxPixels(long pixels) {
+        return new Limits(pixels, maxObjectBytes, maxInputsPerJob, maxShardSize, maxModelBytes, maxTrainSize, maxBatch,
+                maxFilters, maxEpochs);
     }
 
     /** The pixel limit a job gets: its own {@code maxPixels} if lower, else this worker's. */

@@ -73,7 +73,19 @@ public record TrainJob(String schemaVersion, String jobId, String dataset, Layou
             Integer epochs, Integer epochsDecay, Integer batch, Integer size, Integer loadSize, Boolean noFlip,
             String gan, Double lambdaL1, Double lambdaL2, Double r1Gamma, Double labelSmoothing,
             Double lr, Double beta1, Long seed, Integer checkpointEvery, Integer maxImages,
-            Integer pretrainL1Epochs, String preprocess, Boolean serialBatches) {
+            Integer pretrainL1Epochs, String preprocess, Boolean serialBatches, Boolean noDropout,
+            Boolean unconditionalD, Integer keepCheckpoints) {
+
+        /** Without the architecture switches and checkpoint count (noDropout, unconditionalD, keepCheckpoints). */
+        public Options(String netG, String netD, Integer nLayersD, Integer ngf, Integer ndf, String norm,
+                Integer inputNc, Integer outputNc, Integer epochs, Integer epochsDecay, Integer batch, Integer size,
+                Integer loadSize, Boolean noFlip, String gan, Double lambdaL1, Double lambdaL2, Double r1Gamma,
+                Double labelSmoothing, Double lr, Double beta1, Long seed, Integer checkpointEvery, Integer maxImages,
+                Integer pretrainL1Epochs, String preprocess, Boolean serialBatches) {
+            this(netG, netD, nLayersD, ngf, ndf, norm, inputNc, outputNc, epochs, epochsDecay, batch, size, loadSize,
+                    noFlip, gan, lambdaL1, lambdaL2, r1Gamma, labelSmoothing, lr, beta1, seed, checkpointEvery, maxImages,
+                    pretrainL1Epochs, preprocess, serialBatches, null, null, null);
+        }
 
         /** Without the data options (preprocess, serialBatches): their defaults. */
         public Options(String netG, String netD, Integer nLayersD, Integer ngf, Integer ndf, String norm,
@@ -89,14 +101,21 @@ public record TrainJob(String schemaVersion, String jobId, String dataset, Layou
         /** All defaults. */
         public static Options defaults() {
             return new Options(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null, null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
 
         /** The same options with the data options set (null = default). */
         public Options withData(String preprocess, Boolean serialBatches) {
             return new Options(netG, netD, nLayersD, ngf, ndf, norm, inputNc, outputNc, epochs, epochsDecay, batch, size,
                     loadSize, noFlip, gan, lambdaL1, lambdaL2, r1Gamma, labelSmoothing, lr, beta1, seed, checkpointEvery,
-                    maxImages, pretrainL1Epochs, preprocess, serialBatches);
+                    maxImages, pretrainL1Epochs, preprocess, serialBatches, noDropout, unconditionalD, keepCheckpoints);
+        }
+
+        /** The same options with the architecture switches and checkpoint count set (null = default). */
+        public Options withEngine(Boolean noDropout, Boolean unconditionalD, Integer keepCheckpoints) {
+            return new Options(netG, netD, nLayersD, ngf, ndf, norm, inputNc, outputNc, epochs, epochsDecay, batch, size,
+                    loadSize, noFlip, gan, lambdaL1, lambdaL2, r1Gamma, labelSmoothing, lr, beta1, seed, checkpointEvery,
+                    maxImages, pretrainL1Epochs, preprocess, serialBatches, noDropout, unconditionalD, keepCheckpoints);
         }
     }
 }

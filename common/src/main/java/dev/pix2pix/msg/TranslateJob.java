@@ -67,6 +67,16 @@ public record TranslateJob(String schemaVersion, String jobId, String model, Str
             this.wire = wire;
         }
 
+        /** png | jpeg | same, any case. */
+        public static Format parse(String s) {
+            for (Format f : values()) {
+                if (f.wire.equalsIgnoreCase(s)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("unknown output format '" + s + "' (png|jpeg|same)");
+        }
+
         @JsonValue
         public String wire() {
             return wire;

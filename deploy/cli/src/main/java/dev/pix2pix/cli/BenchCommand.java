@@ -60,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelSpec spec = model.spec(3, 3);
+        ModelSpec spec = model.spec(false);
         // as the workers do: autotuned for training, deterministic algorithm choice for inference
         Device dev = EngineSetup.device(device, what.equals("infer"), System.err);
         Random r = new Random(1);

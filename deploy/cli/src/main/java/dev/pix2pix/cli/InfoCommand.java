@@ -21,7 +21,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelSpec spec = model.spec(3, 3);
+        ModelSpec spec = model.spec(false);
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
                 UnetGenerator g = new UnetGenerator(spec, m, 0);
                 PatchDiscriminator d = new PatchDiscriminator(spec, m, 0)) {

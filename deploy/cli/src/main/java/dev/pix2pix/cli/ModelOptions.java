@@ -1,26 +1,31 @@
 package dev.pix2pix.cli;
 
 import dev.pix2pix.model.ModelSpec;
+import dev.pix2pix.msg.TrainJob;
+import dev.pix2pix.train.TrainPlan;
 import picocli.CommandLine.Option;
 
-/** Architecture options shared by every command that builds a model. */
+/**
+ * Architecture options shared by every command that builds a model. Unset options stay null: their
+ * defaults are {@link TrainPlan}'s, the same a TrainJob gets.
+ */
 public final class ModelOptions {
-    @Option(names = "--netG", defaultValue = "unet_256", description = "unet_256|unet_128|unet_64|encdec_256|encdec_128|encdec_64 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--netG", description = "unet_256|unet_128|unet_64|encdec_256|encdec_128|encdec_64 (default: unet_256)")
     String netG;
 
-    @Option(names = "--netD", defaultValue = "basic", description = "basic|n_layers|pixel (basic = n_layers with 3) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--netD", description = "basic|n_layers|pixel (basic = n_layers with 3) (default: basic)")
     String netD;
 
-    @Option(names = "--n-layers-d", defaultValue = "3", description = "layers of the n_layers PatchGAN (default: ${DEFAULT-VALUE})")
-    int nLayersD;
+    @Option(names = "--n-layers-d", description = "layers of the n_layers PatchGAN (default: 3)")
+    Integer nLayersD;
 
-    @Option(names = "--ngf", defaultValue = "64", description = "generator filters in the first layer (default: ${DEFAULT-VALUE})")
-    int ngf;
+    @Option(names = "--ngf", description = "generator filters in the first layer (default: 64)")
+    Integer ngf;
 
-    @Option(names = "--ndf", defaultValue = "64", description = "discriminator filters in the first layer (default: ${DEFAULT-VALUE})")
-    int ndf;
+    @Option(names = "--ndf", description = "discriminator filters in the first layer (default: 64)")
+    Integer ndf;
 
-    @Option(names = "--norm", defaultValue = "batch", description = "batch|instance|none (default: ${DEFAULT-VALUE})")
+    @Option(names = "--norm", description = "batch|instance|none (default: batch)")
     String norm;
 
     @Option(names = "--input-nc", description = "input channels (default: 3; 1 for color)")
@@ -30,24 +35,25 @@ public final class ModelOptions {
     Integer outputNc;
 
     @Option(names = "--no-dropout", description = "no dropout in the generator")
-    boolean noDropout;
+    Boolean noDropout;
 
     @Option(names = "--unconditional-d", description = "the discriminator sees only the output, not the input")
-    boolean unconditionalD;
+    Boolean unconditionalD;
 
-    ModelSpec spec(int defaultIn, int defaultOut) {
-        return new ModelSpec(netG, netD, nLayersD, ngf, ndf, norm, inputNc == null ? defaultIn : inputNc,
-                outputNc == null ? defaultOut : outputNc, !noDropout, !unconditionalD);
+    /** These options as a TrainJob states them (the non-architecture fields unset). */
+    TrainJob.Options options() {
+        return new TrainJob.Options(netG, netD, nLayersD, ngf, ndf, norm, inputNc, outputNc, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, noDropout,
+                unconditionalD, null);
+    }
+
+    ModelSpec spec(boolean color) {
+        return TrainPlan.spec(options(), color);
     }
 
     /** True when any architecture option was given explicitly (checked against a checkpoint on resume). */
-    boolean anyExplicit(picocli.CommandLine.ParseResult pr) {
-        for (String n : new String[] {"--netG", "--netD", "--n-layers-d", "--ngf", "--ndf", "--norm", "--input-nc",
-            "--output-nc", "--no-dropout", "--unconditional-d"}) {
-            if (pr.hasMatchedOption(n)) {
-                return true;
-            }
-        }
-        return false;
+    boolean anyExplicit() {
+        return netG != null || netD != null || nLayersD != null || ngf != null || ndf != null || norm != null
+                || inputNc != null || outputNc != null || noDropout != null || unconditionalD != null;
     }
 }

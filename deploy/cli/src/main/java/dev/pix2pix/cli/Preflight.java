@@ -1,6 +1,7 @@
 package dev.pix2pix.cli;
 
-import dev.pix2pix.infer.InferenceSettings;
+import dev.pix2pix.delivery.Limits;
+import dev.pix2pix.infer.TranslatePlan;
 import dev.pix2pix.infer.OutputPolicy;
 import dev.pix2pix.infer.Translator;
 import dev.pix2pix.model.ModelFolder;
@@ -31,19 +32,23 @@ final class Preflight {
 
     static List<String> problems(TranslateJob job, ObjectStore store) {
         List<String> out = new ArrayList<>();
-        TranslateJob.Options o = job.options() == null ? TranslateJob.Options.defaults() : job.options();
+        TranslatePlan plan;
+        try {
+            // the pixel ceiling is the workers' to apply; the rest is decided as they will decide it
+            plan = TranslatePlan.of(job.options(), 1, Limits.DEFAULTS);
+        } catch (IllegalArgumentException e) {
+            out.add("options: " + e.getMessage());
+            return out;
+        }
         modelInfo(job, store).ifPresent(info -> {
             try {
-                Translator.check(info.spec(), info, new InferenceSettings(o.renderSize() == null ? 0 : o.renderSize(),
-                        false, 1, 0));
+                Translator.check(info.spec(), info, plan.settings());
             } catch (IllegalArgumentException e) {
                 out.add("options.renderSize: " + e.getMessage() + " (model " + job.model() + ")");
             }
         });
         List<String> keys = inputKeys(job, store);
-        OutputPolicy policy = new OutputPolicy(o.outputFormat() == null ? "png" : o.outputFormat().wire(), 0.9f,
-                false);
-        SortedMap<String, List<String>> collisions = policy.collisions(keys);
+        SortedMap<String, List<String>> collisions = plan.output().collisions(keys);
         if (!collisions.isEmpty()) {
             out.add(OutputPolicy.describeCollisions(collisions, 5));
         }

@@ -7,6 +7,7 @@ import dev.pix2pix.msg.Topics;
 import dev.pix2pix.msg.TrainJob;
 import dev.pix2pix.msg.TranslateJob;
 import dev.pix2pix.msg.Validated;
+import dev.pix2pix.train.TrainPlan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +114,15 @@ final class SubmitCommand implements Callable<Integer> {
                 v.violations().forEach(x -> System.err.println("  " + x));
                 return 2;
             }
-            if (!train) {
+            if (train) {
+                try {
+                    TrainPlan.of((TrainJob) v.value()); // what worker-train will do with it, refused here by name
+                } catch (IllegalArgumentException e) {
+                    System.err.println("pix2pix submit: the workers would refuse this TrainJob, nothing was published:");
+                    System.err.println("  " + e.getMessage());
+                    return 2;
+                }
+            } else {
                 List<String> problems = SubmitCommand.preflight(connection, (TranslateJob) v.value());
                 if (!problems.isEmpty()) {
                     System.err.println("pix2pix submit: the workers would refuse this TranslateJob, nothing was published:");
@@ -178,33 +187,8 @@ final class SubmitCommand implements Callable<Integer> {
         @Option(names = "--job-id", description = "default: train-<UTC time>-<random>")
         String jobId;
 
-        @Option(names = "--netG", description = "unet_256|unet_128|unet_64|encdec_256|encdec_128|encdec_64") String netG;
-        @Option(names = "--netD", description = "basic|n_layers|pixel") String netD;
-        @Option(names = "--n-layers-d") Integer nLayersD;
-        @Option(names = "--ngf", description = "generator filters in the first layer") Integer ngf;
-        @Option(names = "--ndf", description = "discriminator filters in the first layer") Integer ndf;
-        @Option(names = "--norm", description = "batch|instance|none") String norm;
-        @Option(names = "--input-nc") Integer inputNc;
-        @Option(names = "--output-nc") Integer outputNc;
-        @Option(names = "--epochs", description = "epochs at the initial learning rate") Integer epochs;
-        @Option(names = "--epochs-decay", description = "epochs of linear decay to zero") Integer epochsDecay;
-        @Option(names = "--pretrain-l1-epochs") Integer pretrainL1Epochs;
-        @Option(names = "--batch") Integer batch;
-        @Option(names = "--size", description = "crop size fed to the networks") Integer size;
-        @Option(names = "--load-size", description = "resize before the random crop") Integer loadSize;
-        @Option(names = "--no-flip", description = "no random mirroring") Boolean noFlip;
-        @Option(names = "--gan", description = "vanilla|lsgan|none") String gan;
-        @Option(names = "--lambda-l1") Double lambdaL1;
-        @Option(names = "--lambda-l2") Double lambdaL2;
-        @Option(names = "--r1-gamma") Double r1Gamma;
-        @Option(names = "--label-smoothing") Double labelSmoothing;
-        @Option(names = "--lr") Double lr;
-        @Option(names = "--beta1") Double beta1;
-        @Option(names = "--seed") Long seed;
-        @Option(names = "--checkpoint-every", description = "epochs between checkpoints") Integer checkpointEvery;
-        @Option(names = "--max-images", description = "use at most this many pairs (0 = all), a random subset drawn from the seed") Integer maxImages;
-        @Option(names = "--preprocess", description = "resize_and_crop|crop|scale_width|scale_width_and_crop|none") String preprocess;
-        @Option(names = "--serial-batches", description = "take the pairs in name order every epoch (no shuffle)") Boolean serialBatches;
+        @Mixin
+        TrainFlags flags = new TrainFlags();
 
         @Mixin
         Submission submission = new Submission();
@@ -215,9 +199,7 @@ final class SubmitCommand implements Callable<Integer> {
         }
 
         String toJson() {
-            TrainJob.Options o = new TrainJob.Options(netG, netD, nLayersD, ngf, ndf, norm, inputNc, outputNc, epochs,
-                    epochsDecay, batch, size, loadSize, noFlip, gan, lambdaL1, lambdaL2, r1Gamma, labelSmoothing, lr,
-                    beta1, seed, checkpointEvery, maxImages, pretrainL1Epochs, preprocess, serialBatches);
+            TrainJob.Options o = flags.options();
             // Built as a tree so that a bad enum value reaches the schema (and its message) instead of failing here.
             var node = Json.mapper().createObjectNode();
             node.put("schemaVersion", dev.pix2pix.msg.SchemaVersion.CURRENT);

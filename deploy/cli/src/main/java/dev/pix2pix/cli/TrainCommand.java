@@ -6,12 +6,11 @@ import dev.pix2pix.data.DataReport;
 import dev.pix2pix.data.Direction;
 import dev.pix2pix.data.Layout;
 import dev.pix2pix.data.PairSet;
-import dev.pix2pix.data.Preprocess;
 import dev.pix2pix.model.ModelSpec;
-import dev.pix2pix.train.DataSpec;
 import dev.pix2pix.train.RunState;
 import dev.pix2pix.train.TrainListener;
 import dev.pix2pix.train.TrainOptions;
+import dev.pix2pix.train.TrainPlan;
 import dev.pix2pix.train.Trainer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec cmd;
 
     @Mixin
-    ModelOptions model = new ModelOptions();
+    TrainFlags flags = new TrainFlags();
 
     @Option(names = "--data", required = true, description = "training data folder")
     Path data;
@@ -44,68 +43,6 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "model folder (what --model takes everywhere)")
     Path out;
-
-    @Option(names = "--epochs", description = "epochs at the initial learning rate (default: 100)")
-    Integer epochs;
-
-    @Option(names = "--epochs-decay", description = "epochs of linear decay to zero (default: 100)")
-    Integer epochsDecay;
-
-    @Option(names = "--pretrain-l1-epochs", defaultValue = "0", description = "L1-only generator epochs before the GAN phase")
-    int pretrain;
-
-    @Option(names = "--batch", defaultValue = "1")
-    int batch;
-
-    @Option(names = "--size", defaultValue = "256", description = "crop size fed to the networks")
-    int size;
-
-    @Option(names = "--load-size", description = "resize before the random crop (default: size * 286/256)")
-    Integer loadSize;
-
-    @Option(names = "--no-flip", description = "no random mirroring")
-    boolean noFlip;
-
-    @Option(names = "--gan", defaultValue = "vanilla", description = "vanilla|lsgan|none")
-    String gan;
-
-    @Option(names = "--lambda-l1", defaultValue = "100")
-    double lambdaL1;
-
-    @Option(names = "--lambda-l2", defaultValue = "0")
-    double lambdaL2;
-
-    @Option(names = "--r1-gamma", defaultValue = "0", description = "R1 penalty on real samples (0 = off)")
-    double r1;
-
-    @Option(names = "--label-smoothing", defaultValue = "0", description = "one-sided: real target 1 - this")
-    double smoothing;
-
-    @Option(names = "--lr", defaultValue = "0.0002")
-    double lr;
-
-    @Option(names = "--beta1", defaultValue = "0.5")
-    double beta1;
-
-    @Option(names = "--seed", defaultValue = "42")
-    long seed;
-
-    @Option(names = "--checkpoint-every", defaultValue = "5", description = "epochs between checkpoints")
-    int checkpointEvery;
-
-    @Option(names = "--keep-checkpoints", defaultValue = "2")
-    int keep;
-
-    @Option(names = "--max-images", defaultValue = "0",
-            description = "use at most this many pairs (0 = all), a random subset drawn from --seed")
-    int maxImages;
-
-    @Option(names = "--preprocess", defaultValue = "resize_and_crop",
-            description = "resize_and_crop|crop|scale_width|scale_width_and_crop|none, as the reference (default: ${DEFAULT-VALUE})")
-    String preprocess;
-
-    @Option(names = "--serial-batches", description = "take the pairs in name order every epoch (no shuffle)")
-    boolean serialBatches;
 
     @Option(names = "--cache-dir", description = "prepared cache: each image decoded and resized once, reused by "
             + "later epochs and runs (default: $XDG_CACHE_HOME/pix2pix/prepared or ~/.cache/pix2pix/prepared)")
@@ -129,35 +66,31 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Layout lay = Layout.parse(layout);
-        boolean color = lay == Layout.COLOR;
         Direction dir = Direction.parse(direction);
+        TrainPlan plan = TrainPlan.of(flags.options(), lay, dir, data.toAbsolutePath().toString());
         Device dev = EngineSetup.device(device, false, System.err);
         TrainOptions options;
         ModelSpec spec;
         Optional<RunState> saved = Trainer.checkpointState(out);
         if (resume) {
             RunState s = saved.orElseThrow(() -> new IllegalStateException(out + " has no checkpoint to resume from"));
-            ModelSpec asked = model.anyExplicit(cmd.commandLine().getParseResult()) ? model.spec(color ? 1 : 3, color ? 2 : 3) : null;
-            options = Trainer.resumableOptions(s, asked, epochs, epochsDecay);
+            options = Trainer.resumableOptions(s, flags.model.anyExplicit() ? plan.spec() : null,
+                    flags.epochs, flags.epochsDecay);
             spec = s.spec();
         } else {
             if (saved.isPresent()) {
                 throw new IllegalStateException(out + " already holds a run's checkpoints: add --resume, or choose another --out");
             }
-            spec = model.spec(color ? 1 : 3, color ? 2 : 3);
-            int load = loadSize != null ? loadSize : (int) Math.round(size * 286.0 / 256.0);
-            options = new TrainOptions(epochs == null ? 100 : epochs, epochsDecay == null ? 100 : epochsDecay, pretrain,
-                    batch, size, load, !noFlip, gan, lambdaL1, lambdaL2, r1, smoothing, lr, beta1, seed, checkpointEvery,
-                    keep, maxImages, Preprocess.parse(preprocess).wire(), serialBatches);
+            spec = plan.spec();
+            options = plan.options();
         }
         PairSet ds = PairSet.builder(DataFiles.folder(data), lay).direction(dir).channels(spec.inputNc(), spec.outputNc())
                 .preprocessing(options.preprocessing(spec.sizeMultiple())).maxImages(options.maxImages(), options.seed())
                 .preparedCache(noCache ? null : cacheDir != null ? cacheDir : defaultCacheDir())
                 .warnings(w -> System.err.println("warning: " + w)).open();
-        DataSpec dataSpec = new DataSpec(lay.name().toLowerCase(), color ? null : dir.label(), data.toAbsolutePath().toString());
         ProgressBar bar = new ProgressBar(System.err);
         Stopper stopper = new Stopper();
-        try (ds; Trainer t = resume ? Trainer.resume(out, options, ds, dev) : Trainer.start(spec, options, dataSpec, ds, out, dev)) {
+        try (ds; Trainer t = resume ? Trainer.resume(out, options, ds, dev) : Trainer.start(spec, options, plan.dataSpec(), ds, out, dev)) {
             t.loaderThreads(loaderThreads);
             stopper.install();
             if (!json) {

@@ -1,14 +1,15 @@
 package dev.pix2pix.cli;
 
 import ai.djl.ndarray.NDManager;
-import dev.pix2pix.image.DecodeLimits;
+import dev.pix2pix.delivery.Limits;
 import dev.pix2pix.image.ImageDecoder;
 import dev.pix2pix.image.Provenance;
 import dev.pix2pix.infer.ContactSheet;
 import dev.pix2pix.infer.FolderIO;
 import dev.pix2pix.infer.InferenceSettings;
 import dev.pix2pix.infer.ItemResult;
-import dev.pix2pix.infer.OutputPolicy;
+import dev.pix2pix.infer.TranslatePlan;
+import dev.pix2pix.msg.TranslateJob;
 import dev.pix2pix.infer.TranslatePipeline;
 import dev.pix2pix.infer.Translator;
 import dev.pix2pix.model.CodeVersion;
@@ -41,28 +42,29 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--mode", description = "translate|colorize (default: what the model was trained for)")
     String mode;
 
+    // Unset options stay null: TranslatePlan gives them the defaults a TranslateJob gets.
     @Option(names = "--eval-mode", description = "classic eval mode (running statistics, no dropout)")
-    boolean evalMode;
+    Boolean evalMode;
 
-    @Option(names = "--render-size", defaultValue = "0", description = "side the network sees (default: the model's size)")
-    int renderSize;
+    @Option(names = "--render-size", description = "side the network sees (default: the model's size)")
+    Integer renderSize;
 
     @Option(names = "--full-resolution", description = "run the generator on each whole image at its native size "
             + "(padded to the network's multiple) instead of a square canvas of the model's size: for models trained "
             + "on crops (--preprocess crop)")
-    boolean fullResolution;
+    Boolean fullResolution;
 
-    @Option(names = "--batch", defaultValue = "8")
-    int batch;
+    @Option(names = "--batch", description = "images per forward pass (default: 8)")
+    Integer batch;
 
-    @Option(names = "--format", defaultValue = "png", description = "png|jpeg|same")
+    @Option(names = "--format", description = "png|jpeg|same (default: png)")
     String format;
 
     @Option(names = "--jpeg-quality", description = "1..100, as in submit translate (default 92)")
     Integer quality;
 
     @Option(names = "--sixteen-bit", description = "16-bit PNG/TIFF masters for 16-bit inputs")
-    boolean sixteenBit;
+    Boolean sixteenBit;
 
     @Option(names = "--max-pixels", description = "refuse images declaring more pixels (default 64000000: "
             + "the workers' ceiling, so what works here works in a job)")
@@ -74,8 +76,8 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "cpu|gpu|auto")
     String device;
 
-    @Option(names = "--seed", defaultValue = "0")
-    long seed;
+    @Option(names = "--seed", description = "mixed into every image's dropout seed (default: 0)")
+    Long seed;
 
     @Option(names = "--half", description = "run the generator in float16 (for GPUs: tensor cores; a CPU runs it, far slower)")
     boolean half;
@@ -88,6 +90,7 @@ final class TranslateCommand implements Callable<Integer> {
         if (!Files.isDirectory(input)) {
             throw new IllegalArgumentException("input folder " + input + " does not exist");
         }
+        TranslatePlan plan = plan(); // bad options are refused before the model is read
         List<String> keys = FolderIO.keys(input);
         Files.createDirectories(output);
         ProgressBar bar = new ProgressBar(System.err);
@@ -104,10 +107,8 @@ final class TranslateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--mode " + mode + " does not fit this model, which was trained to "
                     + (info.colorize() ? "colorize" : "translate"));
         }
-            Translator tr = new Translator(g, info, new InferenceSettings(renderSize, evalMode, batch, seed, fullResolution));
-            ImageDecoder decoder = new ImageDecoder(maxPixels == null ? DecodeLimits.defaults()
-                    : DecodeLimits.defaults().withMaxPixels(maxPixels));
-            TranslatePipeline p = new TranslatePipeline(tr, decoder, OutputPolicy.of(format, quality, sixteenBit),
+            Translator tr = new Translator(g, info, plan.settings());
+            TranslatePipeline p = new TranslatePipeline(tr, new ImageDecoder(plan.decode()), plan.output(),
                     Provenance.colorized(model.toAbsolutePath().toString(), CodeVersion.get()), threads);
             TranslatePipeline.Sink sink = FolderIO.sink(output);
             ContactSheet sheet = new ContactSheet(sink);
@@ -139,5 +140,14 @@ final class TranslateCommand implements Callable<Integer> {
                     : summary.get("outputs") + " outputs, " + failed.get() + " failed: " + output.toAbsolutePath());
             return failed.get() == 0 ? 0 : 3;
         }
+    }
+
+    /** The flags in a TranslateJob's terms, through the plan the workers use; --max-pixels is this machine's ceiling. */
+    TranslatePlan plan() {
+        TranslateJob.Options o = new TranslateJob.Options(evalMode, renderSize,
+                format == null ? null : TranslateJob.Format.parse(format), quality, sixteenBit, null, null, seed,
+                fullResolution);
+        return TranslatePlan.of(o, batch == null ? InferenceSettings.defaults().batch() : batch,
+                maxPixels == null ? Limits.DEFAULTS : Limits.DEFAULTS.withMaxPixels(maxPixels));
     }
 }

@@ -1,8 +1,8 @@
 package dev.pix2pix.worker.infer;
 
 import dev.pix2pix.delivery.Limits;
-import dev.pix2pix.infer.InferenceSettings;
 import dev.pix2pix.infer.OutputPolicy;
+import dev.pix2pix.infer.TranslatePlan;
 import dev.pix2pix.infer.Translator;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.msg.EventType;
@@ -164,15 +164,19 @@ public class JobIntake {
                     + ", which was trained to " + modelMode.wire());
         }
         TranslateJob.Options o = job.options() == null ? TranslateJob.Options.defaults() : job.options();
+        TranslatePlan translation;
         try {
-            Translator.check(info.spec(), info, new InferenceSettings(o.renderSize() == null ? 0 : o.renderSize(),
-                    false, 1, 0));
+            translation = TranslatePlan.of(o, 1, limits);
+        } catch (IllegalArgumentException e) {
+            throw new InputPlanner.Refused("options: " + e.getMessage());
+        }
+        try {
+            Translator.check(info.spec(), info, translation.settings());
         } catch (IllegalArgumentException e) {
             throw new InputPlanner.Refused("options.renderSize: " + e.getMessage());
         }
         InputPlanner.Plan plan = InputPlanner.plan(job, store::list, limits.maxInputsPerJob());
-        OutputPolicy policy = ShardProcessor.policy(o);
-        SortedMap<String, List<String>> collisions = policy.collisions(plan.keys());
+        SortedMap<String, List<String>> collisions = translation.output().collisions(plan.keys());
         if (!collisions.isEmpty()) {
             throw new InputPlanner.Refused(OutputPolicy.describeCollisions(collisions, 5));
         }

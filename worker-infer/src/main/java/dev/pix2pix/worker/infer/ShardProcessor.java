@@ -1,14 +1,12 @@
 package dev.pix2pix.worker.infer;
 
 import dev.pix2pix.delivery.Limits;
-import dev.pix2pix.image.DecodeLimits;
 import dev.pix2pix.image.FloatImage;
 import dev.pix2pix.image.ImageDecoder;
 import dev.pix2pix.image.Provenance;
 import dev.pix2pix.infer.ContactSheet;
-import dev.pix2pix.infer.InferenceSettings;
 import dev.pix2pix.infer.ItemResult;
-import dev.pix2pix.infer.OutputPolicy;
+import dev.pix2pix.infer.TranslatePlan;
 import dev.pix2pix.infer.TranslatePipeline;
 import dev.pix2pix.infer.Translator;
 import dev.pix2pix.model.CodeVersion;
@@ -70,12 +68,6 @@ final class ShardProcessor {
         this.attempts = attempts;
     }
 
-    /** How a job's options name and encode outputs (jpegQuality is 1..100 on the wire). */
-    static OutputPolicy policy(TranslateJob.Options o) {
-        return OutputPolicy.of(o.outputFormat() == null ? "png" : o.outputFormat().wire(),
-                o.jpegQuality(), Boolean.TRUE.equals(o.sixteenBit()));
-    }
-
     /**
      * @param stop stopping, or the shard's partition was revoked: leave the shard at an item boundary
      */
@@ -125,20 +117,16 @@ final class ShardProcessor {
         for (String uri : shard.inputs()) {
             keys.add(S3Uri.parse(uri).relativeTo(base));
         }
-        TranslateJob.Options o = job.options() == null ? TranslateJob.Options.defaults() : job.options();
-        long seed = o.seed() == null ? 0 : o.seed();
         Translator translator;
+        TranslatePlan plan;
         try {
-            translator = new Translator(model.generator(), model.info(), new InferenceSettings(
-                    o.renderSize() == null ? 0 : o.renderSize(), Boolean.TRUE.equals(o.evalMode()),
-                    cfg.infer().batch(), seed, Boolean.TRUE.equals(o.fullResolution())));
+            plan = TranslatePlan.of(job.options(), cfg.infer().batch(), limits);
+            translator = new Translator(model.generator(), model.info(), plan.settings());
         } catch (IllegalArgumentException e) {
             metrics.shard("failed");
             return note(shard, ShardDone.FAILED, List.of(), 0, e.getMessage(), FailureCode.REFUSED);
         }
-        DecodeLimits decodeLimits = DecodeLimits.defaults().withMaxPixels(limits.pixelsFor(o));
-        OutputPolicy policy = policy(o);
-        TranslatePipeline pipeline = new TranslatePipeline(translator, new ImageDecoder(decodeLimits), policy,
+        TranslatePipeline pipeline = new TranslatePipeline(translator, new ImageDecoder(plan.decode()), plan.output(),
                 Provenance.colorized(job.model(), model.ref().etag()), cfg.infer().cpuThreads());
         S3Io.Writer writer = new S3Io.Writer(jobId, model.ref().etag(), optionsDigest(job));
         TranslatePipeline.Sink sink = S3Io.sink(store, output, writer);
@@ -187,7 +175,7 @@ final class ShardProcessor {
                     r.output() == null || r.status() == ItemResult.Status.FAILED ? null
                             : output.child(r.output()).toString(),
                     r.status().name().toLowerCase(java.util.Locale.ROOT), r.reason(), r.error(), r.width(),
-                    r.height(), job.model(), model.ref().etag(), CodeVersion.get(), seed, cfg.instanceId()));
+                    r.height(), job.model(), model.ref().etag(), CodeVersion.get(), plan.settings().seed(), cfg.instanceId()));
         }
         StringBuilder part = new StringBuilder();
         for (ManifestLine l : lines) {

@@ -84,7 +84,7 @@ public final class DatasetCache {
     /**
      * Lists a dataset, makes room for it and starts downloading what is not already here.
      *
-     * @param preparedBytes estimate of the prepared cache's size for this listing (see {@link JobPlan#preparedBytes})
+     * @param preparedBytes estimate of the prepared cache's size for this listing (see {@link dev.pix2pix.train.TrainPlan#preparedBytes})
      */
     public Download open(S3Uri dataset, java.util.function.ToLongFunction<List<ObjectInfo>> preparedBytes,
             Listener listener) throws IOException {

@@ -19,6 +19,7 @@ import dev.pix2pix.store.StoreException;
 import dev.pix2pix.train.RunState;
 import dev.pix2pix.train.TrainListener;
 import dev.pix2pix.train.TrainOptions;
+import dev.pix2pix.train.TrainPlan;
 import dev.pix2pix.train.Trainer;
 import dev.pix2pix.worker.AttemptMarkers;
 import dev.pix2pix.worker.CancelRegistry;
@@ -191,7 +192,7 @@ public class TrainJobRunner {
     private Outcome train(TrainJob job, ModelSync sync, MessageRunner.Delivery d, BooleanSupplier stopping)
             throws Exception {
         String id = job.jobId();
-        JobPlan plan = JobPlan.of(job);
+        TrainPlan plan = TrainPlan.of(job);
         S3Uri dataset = S3Uri.parse(job.dataset());
         // not transactional: repeated by a redelivery, which is fine for a non-terminal event
         events.trySend(JobEvent.builder(id, EventType.ACCEPTED)
@@ -354,14 +355,14 @@ public class TrainJobRunner {
         private final ModelSync sync;
         private final Trainer trainer;
         private final TrainingSet data;
-        private final JobPlan plan;
+        private final TrainPlan plan;
         private final ProgressHeartbeat heartbeat;
         private final Path modelDir;
         private long lastIteration = -1;
         private long lastNanos = System.nanoTime();
         volatile String lastCheckpoint;
 
-        JobListener(String id, ModelSync sync, Trainer trainer, TrainingSet data, JobPlan plan,
+        JobListener(String id, ModelSync sync, Trainer trainer, TrainingSet data, TrainPlan plan,
                 ProgressHeartbeat heartbeat, Path modelDir) {
             this.id = id;
             this.sync = sync;

@@ -43,4 +43,11 @@ class DatasetCacheTest {
                 () -> cache.makeRoom(mine, 20_000, 0));
         assertTrue(e.getMessage().contains("dataset-cache-budget"), e.getMessage());
     }
+
+    @Test
+    void objectKeysCannotEscapeTheCache() {
+        Path data = Path.of("/tmp/cache/data");
+        assertEquals(data.resolve("A/x.png"), DatasetCache.safeResolve(data, "A/x.png"));
+        assertThrows(DatasetCache.DatasetException.class, () -> DatasetCache.safeResolve(data, "../../etc/passwd"));
+    }
 }

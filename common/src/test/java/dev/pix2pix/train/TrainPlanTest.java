@@ -1,4 +1,4 @@
-package dev.pix2pix.worker.train;
+package dev.pix2pix.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,18 +11,16 @@ import dev.pix2pix.data.Layout;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.msg.SchemaVersion;
 import dev.pix2pix.msg.TrainJob;
-import dev.pix2pix.train.TrainOptions;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-class JobPlanTest {
+class TrainPlanTest {
     private static TrainJob job(TrainJob.Layout layout, TrainJob.Direction dir, TrainJob.Options o) {
         return new TrainJob(SchemaVersion.CURRENT, "j", "s3://b/data/", layout, dir, "s3://b/out/", o);
     }
 
     @Test
     void nullOptionsAreTheEngineDefaults() {
-        JobPlan p = JobPlan.of(job(TrainJob.Layout.ALIGNED, null, null));
+        TrainPlan p = TrainPlan.of(job(TrainJob.Layout.ALIGNED, null, null));
         assertEquals(ModelSpec.defaults(), p.spec());
         assertEquals(TrainOptions.defaults(), p.options());
         assertEquals(Layout.ALIGNED, p.layout());
@@ -34,7 +32,7 @@ class JobPlanTest {
     void givenOptionsOverrideAndLoadSizeFollowsSize() {
         TrainJob.Options o = new TrainJob.Options("unet_64", "n_layers", 2, 8, 16, "instance", null, null, 3, 1, 2, 64,
                 null, true, "lsgan", 50.0, null, null, null, 1e-3, null, 9L, 2, 10, 1);
-        JobPlan p = JobPlan.of(job(TrainJob.Layout.FOLDERS, TrainJob.Direction.BTOA, o));
+        TrainPlan p = TrainPlan.of(job(TrainJob.Layout.FOLDERS, TrainJob.Direction.BTOA, o));
         assertEquals(new ModelSpec("unet_64", "n_layers", 2, 8, 16, "instance", 3, 3, true, true), p.spec());
         TrainOptions t = p.options();
         assertEquals(3, t.epochs());
@@ -55,7 +53,7 @@ class JobPlanTest {
 
     @Test
     void colourLayoutMapsLightnessToChroma() {
-        JobPlan p = JobPlan.of(job(TrainJob.Layout.COLOR, null, null));
+        TrainPlan p = TrainPlan.of(job(TrainJob.Layout.COLOR, null, null));
         assertEquals(1, p.spec().inputNc());
         assertEquals(2, p.spec().outputNc());
         assertTrue(p.colorize());
@@ -67,27 +65,27 @@ class JobPlanTest {
         TrainJob.Options o = new TrainJob.Options("unet_64", null, null, null, null, null, null, null, null, null, null,
                 100, null, null, null, null, null, null, null, null, null, null, null, null, null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> JobPlan.of(job(TrainJob.Layout.ALIGNED, null, o)));
+                () -> TrainPlan.of(job(TrainJob.Layout.ALIGNED, null, o)));
         assertTrue(e.getMessage().contains("multiple of 64"), e.getMessage());
     }
 
     @Test
     void dataOptionsMapToTheEngineAndTheirGeometryIsChecked() {
         TrainJob.Options o = TrainJob.Options.defaults().withData("crop", true);
-        JobPlan p = JobPlan.of(job(TrainJob.Layout.ALIGNED, null, o));
+        TrainPlan p = TrainPlan.of(job(TrainJob.Layout.ALIGNED, null, o));
         assertEquals("crop", p.options().preprocess());
         assertTrue(p.options().serialBatches());
-        assertEquals(TrainOptions.defaults().preprocess(), JobPlan.of(job(TrainJob.Layout.ALIGNED, null, null)).options().preprocess());
+        assertEquals(TrainOptions.defaults().preprocess(), TrainPlan.of(job(TrainJob.Layout.ALIGNED, null, null)).options().preprocess());
         // scale_width feeds the whole resized image: its width (the load size) must suit the generator
         TrainJob.Options sw = new TrainJob.Options("unet_64", null, null, null, null, null, null, null, null, null, null,
                 64, 100, null, null, null, null, null, null, null, null, null, null, null, null).withData("scale_width", null);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> JobPlan.of(job(TrainJob.Layout.ALIGNED, null, sw)));
+                () -> TrainPlan.of(job(TrainJob.Layout.ALIGNED, null, sw)));
         assertTrue(e.getMessage().contains("multiple of 64"), e.getMessage());
         // none takes the native size: the crop size does not matter
         TrainJob.Options none = new TrainJob.Options("unet_64", null, null, null, null, null, null, null, null, null, null,
                 100, null, null, null, null, null, null, null, null, null, null, null, null, null).withData("none", null);
-        assertEquals("none", JobPlan.of(job(TrainJob.Layout.ALIGNED, null, none)).options().preprocess());
+        assertEquals("none", TrainPlan.of(job(TrainJob.Layout.ALIGNED, null, none)).options().preprocess());
     }
 
     @Test
@@ -96,18 +94,31 @@ class JobPlanTest {
                 new dev.pix2pix.store.ObjectInfo("b", "data/1.jpg", 50_000, "e1"),
                 new dev.pix2pix.store.ObjectInfo("b", "data/2.jpg", 50_000, "e2"),
                 new dev.pix2pix.store.ObjectInfo("b", "data/README.txt", 10, "e3"));
-        assertEquals(2L * 2 * 3 * 286 * 286, JobPlan.of(job(TrainJob.Layout.ALIGNED, null, null)).preparedBytes(objects),
+        assertEquals(2L * 2 * 3 * 286 * 286, TrainPlan.of(job(TrainJob.Layout.ALIGNED, null, null)).preparedBytes(objects),
                 "two pairs of 286 x 286 RGB halves");
-        assertEquals(2L * 3 * 286 * 286, JobPlan.of(job(TrainJob.Layout.COLOR, null, null)).preparedBytes(objects));
+        assertEquals(2L * 3 * 286 * 286, TrainPlan.of(job(TrainJob.Layout.COLOR, null, null)).preparedBytes(objects));
         TrainJob.Options crop = TrainJob.Options.defaults().withData("crop", null);
-        assertEquals(10L * 100_000, JobPlan.of(job(TrainJob.Layout.ALIGNED, null, crop)).preparedBytes(objects));
+        assertEquals(10L * 100_000, TrainPlan.of(job(TrainJob.Layout.ALIGNED, null, crop)).preparedBytes(objects));
     }
 
     @Test
-    void objectKeysCannotEscapeTheCache() {
-        Path data = Path.of("/tmp/cache/data");
-        assertEquals(data.resolve("A/x.png"), DatasetCache.safeResolve(data, "A/x.png"));
-        assertThrows(DatasetCache.DatasetException.class, () -> DatasetCache.safeResolve(data, "../../etc/passwd"));
+    void architectureSwitchesAndCheckpointCountAreJobOptionsToo() {
+        TrainJob.Options o = TrainJob.Options.defaults().withEngine(true, true, 5);
+        TrainPlan p = TrainPlan.of(job(TrainJob.Layout.ALIGNED, null, o));
+        assertFalse(p.spec().dropout());
+        assertFalse(p.spec().conditionalD());
+        assertEquals(5, p.options().keepCheckpoints());
+        assertEquals(p.spec(), TrainPlan.spec(o, false), "info and bench build what training builds");
+    }
+
+    @Test
+    void theEngineCliAndAJobGetTheSamePlanFromTheSameOptions() {
+        TrainJob.Options o = new TrainJob.Options("unet_128", null, null, 32, null, null, null, null, 4, 2, null, 128,
+                null, null, null, null, null, null, null, null, null, 7L, null, null, null);
+        TrainPlan fromJob = TrainPlan.of(job(TrainJob.Layout.ALIGNED, TrainJob.Direction.BTOA, o));
+        TrainPlan fromCli = TrainPlan.of(o, Layout.ALIGNED, Direction.BTOA, "s3://b/data/");
+        assertEquals(fromJob, fromCli);
+        assertEquals(143, fromCli.options().loadSize(), "128 * 286/256, rounded");
     }
 
     @Test
