@@ -2,11 +2,12 @@ package dev.pix2pix.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pix2pix.msg.Party;
 import dev.pix2pix.msg.TopicAcls;
 import dev.pix2pix.msg.TopicCreation;
 import dev.pix2pix.msg.Topics;
+import dev.pix2pix.stack.FreePorts;
+import dev.pix2pix.stack.JavaProcess;
 import dev.pix2pix.stack.LocalStack;
 import dev.pix2pix.stack.StackInfo;
 import dev.pix2pix.stack.StackProcess;
@@ -15,13 +16,7 @@ import dev.pix2pix.store.StoreConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +54,7 @@ public final class LocalJobStack {
     static final String WORKERS_FILE = "workers.json";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = dev.pix2pix.msg.Json.mapper();
 
     /** One worker as started by us: its HTTP port (health: /q/health/ready) and log. */
     public record Worker(String name, long pid, int httpPort, String log, String workDir) {
@@ -260,39 +255,41 @@ public final class LocalJobStack {
             Files.createDirectories(work.resolve("tmp"));
             Files.createDirectories(logs);
             Path log = logs.resolve(name + ".log");
-            int port = freePort();
-            int managementPort = freePort();
-            List<String> cmd = new ArrayList<>();
-            if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-                cmd.add("/usr/bin/setsid"); // own session: Ctrl-C in the terminal that ran `stack up` does not reach it
-            }
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            int port = FreePorts.pick();
+            int managementPort = FreePorts.pick();
             // JVM and HTTP settings on the command line; every connection setting (credentials included) in the
             // environment only, which other users cannot read (/proc/<pid>/environ is the owner's), unlike `ps`
-            cmd.addAll(List.of("-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
-                    "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + work.resolve("tmp"),
+            List<String> jvm = new ArrayList<>(List.of("-Xmx2g", "-XX:+AlwaysPreTouch", "-XX:+ExitOnOutOfMemoryError",
+                    "-Djava.awt.headless=true", "-Dai.djl.offline=true", "-Djava.io.tmpdir=" + work.resolve("tmp"),
                     "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
                     "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort));
             String extra = System.getenv("PIX2PIX_WORKER_OPTS");
             if (extra != null && !extra.isBlank()) {
-                cmd.addAll(List.of(extra.trim().split("\\s+")));
+                jvm.addAll(List.of(extra.trim().split("\\s+")));
             }
-            cmd.addAll(List.of("-jar", jar.toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Map<String, String> env = pb.environment();
-            // the stack's connection only: a Kafka or S3 setting of the calling shell (a company cluster) must not leak in
-            env.keySet().removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("PIX2PIX_S3_") || k.startsWith("PIX2PIX_TOPICS_"));
-            env.putAll(workerEnvironment(info, name, work));
+            Map<String, String> env = new LinkedHashMap<>(workerEnvironment(info, name, work));
             // libtorch's OpenMP threads spin while waiting by default; on a small, busy machine (laptop,
             // builds running) that made training ~20x slower in our measurements; passive costs nothing idle
-            env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+            if (System.getenv("OMP_WAIT_POLICY") == null) {
+                env.put("OMP_WAIT_POLICY", "PASSIVE");
+            }
             // fewer glibc arenas for libtorch's threads: resident memory stops creeping over long jobs (#3)
-            env.putIfAbsent("MALLOC_ARENA_MAX", "2");
-            Process p = pb.start();
-            LocalStack.addProcess(dir, StackProcess.of(name, p.toHandle(), log.toString()));
+            if (System.getenv("MALLOC_ARENA_MAX") == null) {
+                env.put("MALLOC_ARENA_MAX", "2");
+            }
+            JavaProcess p = JavaProcess.builder(name)
+                    .jvmArgs(jvm)
+                    .jar(jar)
+                    .workDir(work)
+                    .log(log)
+                    .lifetime(JavaProcess.Lifetime.DETACHED)
+                    // the stack's connection only: a Kafka or S3 setting of the calling shell (a company cluster)
+                    // must not leak in
+                    .dropInheritedEnv(k -> k.startsWith("KAFKA_") || k.startsWith("PIX2PIX_S3_")
+                            || k.startsWith("PIX2PIX_TOPICS_"))
+                    .env(env)
+                    .start();
+            LocalStack.addProcess(dir, StackProcess.of(name, p.handle(), log.toString()));
             return new Worker(name, p.pid(), port, log.toString(), work.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
@@ -324,45 +321,15 @@ public final class LocalJobStack {
     }
 
     private static void awaitReady(Path dir, Worker w) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            Optional<ProcessHandle> h = ProcessHandle.of(w.pid()).filter(ProcessHandle::isAlive);
-            if (h.isEmpty()) {
-                throw new IllegalStateException(w.name() + " exited during start-up; last lines of " + w.log() + ":\n"
-                        + tail(Path.of(w.log()), 40));
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(w.readyUrl()))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-                last = "HTTP " + r.statusCode() + " " + r.body().replaceAll("\\s+", " ");
-            } catch (IOException e) {
-                last = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-        throw new IllegalStateException(w.name() + " not ready after " + READY_TIMEOUT.toSeconds() + " s (" + last
-                + "); last lines of " + w.log() + ":\n" + tail(Path.of(w.log()), 40));
+        ProcessHandle h = ProcessHandle.of(w.pid()).orElseThrow(() -> new IllegalStateException(w.name()
+                + " exited during start-up; last lines of " + w.log() + ":\n" + JavaProcess.tail(Path.of(w.log()), 40)));
+        JavaProcess.awaitReady(w.name(), h, Path.of(w.log()), READY_TIMEOUT, JavaProcess.http200(w.readyUrl()));
     }
 
     /** Is the worker answering its readiness check right now? */
     static String readiness(Worker w) {
         try {
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
-                    .send(HttpRequest.newBuilder(URI.create(w.readyUrl())).timeout(Duration.ofSeconds(3)).GET().build(),
-                            HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = JavaProcess.httpGet(w.readyUrl(), Duration.ofSeconds(3));
             return r.statusCode() == 200 ? "ready" : "not ready (HTTP " + r.statusCode() + ")";
         } catch (IOException e) {
             return "not answering";
@@ -386,26 +353,9 @@ public final class LocalJobStack {
 
     private static void writeWorkers(Path dir, Map<String, Worker> workers) {
         try {
-            JSON.writeValue(dir.resolve(WORKERS_FILE).toFile(), workers);
+            JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(WORKERS_FILE).toFile(), workers);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static String tail(Path log, int lines) {
-        try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
     }
 }

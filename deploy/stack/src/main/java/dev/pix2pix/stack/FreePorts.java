@@ -8,13 +8,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 /** Loopback port helpers. All local servers bind 127.0.0.1 only. */
-final class FreePorts {
-    static final String HOST = "127.0.0.1";
+public final class FreePorts {
+    public static final String HOST = "127.0.0.1";
 
     private FreePorts() {}
 
     /** A port that was free a moment ago (the server may still lose a race; callers retry). */
-    static int pick() {
+    public static int pick() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             s.setReuseAddress(true);
             return s.getLocalPort();
@@ -24,11 +24,11 @@ final class FreePorts {
     }
 
     /** {@code preferred} when it is non-zero and currently free, otherwise a fresh free port. */
-    static int preferOrPick(int preferred) {
+    public static int preferOrPick(int preferred) {
         return preferred > 0 && isFree(preferred) ? preferred : pick();
     }
 
-    static boolean isFree(int port) {
+    public static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
             return true;
         } catch (IOException e) {
@@ -36,7 +36,7 @@ final class FreePorts {
         }
     }
 
-    static boolean accepting(int port) {
+    public static boolean accepting(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(HOST, port), 500);
             return true;

@@ -246,7 +246,7 @@ public final class LocalStack {
         List<StackProcess> failed = new ArrayList<>();
         for (StackProcess p : reversed) {
             p.handle().ifPresent(h -> {
-                if (!ServerProcess.stop(h, STOP_GRACE)) {
+                if (!JavaProcess.stop(h, STOP_GRACE)) {
                     failed.add(p);
                 }
             });

@@ -28,16 +28,10 @@ final class ServerProcess implements AutoCloseable {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
-    private final String name;
-    private final Process process;
-    private final Path log;
-    private final Thread hook;
+    private final JavaProcess process;
 
-    private ServerProcess(String name, Process process, Path log, Thread hook) {
-        this.name = name;
+    private ServerProcess(JavaProcess process) {
         this.process = process;
-        this.log = log;
-        this.hook = hook;
     }
 
     /**
@@ -46,34 +40,19 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(String name, String runtime, Path workDir, List<String> jvmArgs,
                                String mainClass, List<String> args, Path log, Lifetime lifetime) {
-        List<String> cmd = new ArrayList<>();
-        if (lifetime == Lifetime.DETACHED && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-            // New session: Ctrl-C in the launching terminal must not reach the server.
-            cmd.add("/usr/bin/setsid");
-        }
-        cmd.addAll(javaCommand(runtime, workDir, jvmArgs));
-        cmd.add(ChildMain.class.getName());
-        cmd.add(lifetime == Lifetime.TIED ? Long.toString(ProcessHandle.current().pid()) : "0");
-        cmd.add(mainClass);
-        cmd.addAll(args);
-        Process p;
-        try {
-            Files.createDirectories(log.getParent());
-            p = new ProcessBuilder(cmd)
-                    .directory(workDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name + ": " + cmd.get(0), e);
-        }
-        Thread hook = null;
-        if (lifetime == Lifetime.TIED) {
-            hook = new Thread(() -> stop(p.toHandle(), STOP_GRACE), "stop-" + name);
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-        return new ServerProcess(name, p, log, hook);
+        List<String> main = new ArrayList<>();
+        main.add(lifetime == Lifetime.TIED ? Long.toString(ProcessHandle.current().pid()) : "0");
+        main.add(mainClass);
+        main.addAll(args);
+        return new ServerProcess(JavaProcess.builder(name)
+                .jvmArgs(jvmArgs)
+                .mainClass(classpath(runtime, workDir), ChildMain.class.getName())
+                .args(main)
+                .workDir(workDir)
+                .log(log)
+                .lifetime(lifetime == Lifetime.TIED ? JavaProcess.Lifetime.TIED : JavaProcess.Lifetime.DETACHED)
+                .stopGrace(STOP_GRACE)
+                .start());
     }
 
     /** Runs a short-lived tool (e.g. Kafka's StorageTool) to completion; output goes to {@code log}. */
@@ -139,14 +118,18 @@ final class ServerProcess implements AutoCloseable {
 
     private static List<String> javaCommand(String runtime, Path workDir, List<String> jvmArgs) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(JavaProcess.javaExecutable());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
-        String cp = extractLauncher(workDir) + File.pathSeparator
+        cmd.add(classpath(runtime, workDir));
+        return cmd;
+    }
+
+    /** The launcher (ChildMain) and the runtime's jars. */
+    private static String classpath(String runtime, Path workDir) {
+        return extractLauncher(workDir) + File.pathSeparator
                 + RuntimeClasspath.load(runtime).stream().map(Path::toString)
                         .collect(Collectors.joining(File.pathSeparator));
-        cmd.add(cp);
-        return cmd;
     }
 
     /** Copies ChildMain.class into workDir so the child needs nothing from our (unknown) classpath layout. */
@@ -168,29 +151,10 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * Polls {@code probe} until it returns true. Fails with the log tail when the process exits or
-     * {@code timeout} passes.
+     * {@code timeout} passes (and stops it).
      */
     void awaitReady(Duration timeout, Callable<Boolean> probe) {
-        Instant deadline = Instant.now().plus(timeout);
-        Exception last = null;
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                close(); // unregisters the shutdown hook
-                throw new IllegalStateException(name + " exited with code " + process.exitValue()
-                        + " before it was ready; log " + log + ":\n" + tail(log));
-            }
-            try {
-                if (probe.call()) {
-                    return;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            sleep(200);
-        }
-        close();
-        throw new IllegalStateException(name + " not ready within " + timeout
-                + (last == null ? "" : " (last probe error: " + last + ")") + "; log " + log + ":\n" + tail(log));
+        process.awaitReady(timeout, probe);
     }
 
     long pid() {
@@ -198,7 +162,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     Instant startedAt() {
-        return process.toHandle().info().startInstant().orElse(Instant.now());
+        return process.handle().info().startInstant().orElse(Instant.now());
     }
 
     boolean isAlive() {
@@ -206,47 +170,21 @@ final class ServerProcess implements AutoCloseable {
     }
 
     Path log() {
-        return log;
+        return process.log();
     }
 
     boolean logContains(String text) {
-        try {
-            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text);
-        } catch (IOException e) {
-            return false;
-        }
+        return process.logContains(text);
     }
 
     /** Stops the server (SIGTERM, then SIGKILL after a grace period). Idempotent. */
     @Override
     public void close() {
-        stop(process.toHandle(), STOP_GRACE);
-        if (hook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or about to; nothing to do
-            }
-        }
+        process.close();
     }
 
-    /** SIGTERM, wait up to {@code grace}, then SIGKILL. Returns true if the process is gone. */
     static boolean stop(ProcessHandle handle, Duration grace) {
-        if (!handle.isAlive()) {
-            return true;
-        }
-        handle.destroy();
-        try {
-            handle.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            handle.destroyForcibly();
-            try {
-                handle.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // reported by the return value
-            }
-        }
-        return !handle.isAlive();
+        return JavaProcess.stop(handle, grace);
     }
 
     /** Whether a start failure (its message carries the log tail) was a port taken by someone else. */
@@ -256,23 +194,6 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static String tail(Path log) {
-        try {
-            if (!Files.exists(log)) {
-                return "(no log written)";
-            }
-            List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read log: " + e + ")";
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return JavaProcess.tail(log, 40);
     }
 }

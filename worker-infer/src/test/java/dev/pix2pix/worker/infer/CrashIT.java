@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.infer;
 
+import dev.pix2pix.worker.testing.WorkerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -119,11 +120,11 @@ class CrashIT {
                     List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"), false);
             try {
                 long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                while (System.nanoTime() < deadline && w.alive() && end == null) {
+                while (System.nanoTime() < deadline && w.isAlive() && end == null) {
                     end = env.events.events(jobId).stream().filter(e -> e.type().terminal()).findFirst().orElse(null);
                     Thread.sleep(500);
                 }
-                if (!w.alive()) {
+                if (!w.isAlive()) {
                     deaths++;
                 }
             } finally {

@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.infer;
 
+import dev.pix2pix.worker.testing.EventLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

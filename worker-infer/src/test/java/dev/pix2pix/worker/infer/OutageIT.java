@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.infer;
 
+import dev.pix2pix.worker.testing.WorkerProcess;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,7 +83,7 @@ class OutageIT {
         }
         end.run();
         JobChecks.assertCompletedOnce(env, jobId, out, INPUTS, Duration.ofMinutes(4));
-        assertTrue(worker.alive(), "the worker waited the outage out instead of dying");
+        assertTrue(worker.isAlive(), "the worker waited the outage out instead of dying");
         if (s3Fault) {
             assertTrue(sawNotReady, "readiness should report the S3 outage while it lasts");
         }

@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.infer;
 
+import dev.pix2pix.worker.testing.WorkerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -172,7 +173,7 @@ class ScaleOutIT {
 
     private static double metric(WorkerProcess w, String series) throws Exception {
         Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE)
-                .matcher(w.get("/q/metrics"));
+                .matcher(w.body("/q/metrics"));
         return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
     }
 

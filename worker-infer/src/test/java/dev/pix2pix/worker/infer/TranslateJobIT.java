@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.infer;
 
+import dev.pix2pix.worker.testing.WorkerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -157,10 +158,10 @@ class TranslateJobIT {
         assertTrue(env.store.exists(S3Uri.parse(env.uri(out + "_contact/thumbs/a.png.before.jpg"))));
 
         // metrics and health of the worker
-        String metrics = worker.get("/q/metrics");
+        String metrics = worker.body("/q/metrics");
         assertTrue(metrics.contains("pix2pix_infer_items_total{status=\"ok\"}"), metrics);
         assertTrue(metrics.contains("pix2pix_infer_shards_total"), metrics);
-        String health = worker.get("/q/health");
+        String health = worker.body("/q/health");
         assertTrue(health.contains("\"s3\"") && health.contains("\"engine\""), health);
 
         // submitting the same job again (a redelivery) does not redo it

@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.train;
 
+import dev.pix2pix.worker.testing.EventLog;
 import dev.pix2pix.msg.CancelJob;
 import dev.pix2pix.msg.Json;
 import dev.pix2pix.msg.TrainJob;

@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.train;
 
+import dev.pix2pix.worker.testing.WorkerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,7 +61,7 @@ class KillResumeIT {
                         || e.type().terminal(), Duration.ofMinutes(3));
                 int exit = b.terminate(Duration.ofSeconds(90));
                 assertTrue(exit == 0 || exit == 143, "clean exit after SIGTERM: " + exit);
-                assertTrue(b.log().contains("stopped (shutdown or partition revoked)"), b.tail());
+                assertTrue(b.logText().contains("stopped (shutdown or partition revoked)"), b.tail());
                 eventsBeforeTerm = env.events.events(id).size();
             }
             List<JobEvent> second = env.events.events(id).subList(eventsBeforeKill, eventsBeforeTerm);

@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.train;
 
+import dev.pix2pix.worker.testing.WorkerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,11 +47,11 @@ class RebalanceIT {
                         JobEvent end = env.events.awaitTerminal(id, Duration.ofMinutes(4));
                         assertEquals(EventType.COMPLETED, end.type(), () -> end + "\n" + a.tail() + "\n" + b.tail());
                     }
-                    boolean moved = b.log().contains("train job " + ids.get(0) + " received");
+                    boolean moved = b.logText().contains("train job " + ids.get(0) + " received");
                     if (moved) {
                         // the running job moved: A stopped it (checkpoint uploaded) and B resumed it
-                        assertTrue(a.log().contains("was revoked; stopping the job"), a.tail());
-                        assertTrue(b.log().contains("resuming from"), b.tail());
+                        assertTrue(a.logText().contains("was revoked; stopping the job"), a.tail());
+                        assertTrue(b.logText().contains("resuming from"), b.tail());
                     }
                 }
             }

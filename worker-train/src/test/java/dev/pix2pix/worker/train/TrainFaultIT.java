@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.train;
 
+import dev.pix2pix.worker.testing.WorkerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.train;
 
+import dev.pix2pix.worker.testing.WorkerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -144,7 +145,7 @@ class TrainWorkerIT {
         String metrics = worker.get("/q/metrics").body();
         assertTrue(metrics.contains("pix2pix_train_jobs_total{outcome=\"completed\"} 1.0"), metrics);
         assertTrue(metrics.contains("pix2pix_train_iteration_seconds_count"), metrics);
-        assertTrue(worker.log().contains(id), "MDC job id in the log");
+        assertTrue(worker.logText().contains(id), "MDC job id in the log");
     }
 
     @Test
