@@ -1,5 +1,6 @@
 package dev.pix2pix.model;
 
+import dev.pix2pix.msg.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import java.util.Set;
 public final class LossLog {
     public static final String FILE = "loss_log.jsonl";
     private static final Set<String> NOT_LOSSES = Set.of("epoch", "seconds", "lr");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private LossLog() {}
 

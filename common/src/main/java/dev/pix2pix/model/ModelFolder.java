@@ -1,8 +1,7 @@
 package dev.pix2pix.model;
 
+import dev.pix2pix.msg.Json;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pix2pix.io.LocalFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,14 +16,13 @@ import java.nio.file.Path;
 public final class ModelFolder {
     public static final String INFO = "model.json";
     public static final String WEIGHTS = "generator.params";
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ModelFolder() {}
 
     public static void write(Path dir, ModelInfo info, UnetGenerator g) throws IOException {
         Files.createDirectories(dir);
         LocalFiles.writeAtomically(dir.resolve(WEIGHTS), g.params().encode());
-        LocalFiles.writeAtomically(dir.resolve(INFO), JSON.writeValueAsBytes(info));
+        LocalFiles.writeAtomically(dir.resolve(INFO), Json.writeIndented(info));
     }
 
     public static ModelInfo readInfo(Path dir) throws IOException {
@@ -34,7 +32,7 @@ public final class ModelFolder {
         }
         ModelInfo info;
         try {
-            info = JSON.readValue(p.toFile(), ModelInfo.class);
+            info = Json.mapper().readValue(p.toFile(), ModelInfo.class);
         } catch (IOException | RuntimeException e) {
             throw new IOException(p + " is not a valid model description: " + e.getMessage(), e);
         }

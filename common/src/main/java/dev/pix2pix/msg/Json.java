@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The one Jackson configuration for messages: unknown properties ignored (newer minor versions add
- * fields), nulls omitted, dates as ISO-8601 strings.
+ * The one Jackson configuration, for messages and for the files we write (model.json, checkpoint state,
+ * loss logs, the stack's files): unknown properties ignored (newer minor versions add fields), nulls
+ * omitted, dates as ISO-8601 strings.
  */
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -31,6 +32,16 @@ public final class Json {
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Indented, for files people read (model.json, a checkpoint's state). */
+    public static byte[] writeIndented(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise " + value.getClass().getSimpleName() + ": "
                     + e.getOriginalMessage(), e);

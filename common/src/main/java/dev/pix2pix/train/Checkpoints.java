@@ -1,7 +1,6 @@
 package dev.pix2pix.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pix2pix.msg.Json;
 import dev.pix2pix.io.LocalFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +23,6 @@ public final class Checkpoints {
     static final String OPT_G = "optG.params";
     static final String OPT_D = "optD.params";
     static final String STATE = "state.json";
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Checkpoints() {}
 
@@ -44,7 +42,7 @@ public final class Checkpoints {
             Files.write(tmp.resolve(OPT_D), c.optD());
         }
         Files.write(tmp.resolve(OPT_G), c.optG());
-        Files.write(tmp.resolve(STATE), JSON.writeValueAsBytes(c.state()));
+        Files.write(tmp.resolve(STATE), Json.writeIndented(c.state()));
         Path target = root.resolve(name);
         LocalFiles.deleteTree(target);
         Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -58,7 +56,7 @@ public final class Checkpoints {
     }
 
     public static Contents read(Path checkpoint) throws IOException {
-        RunState state = JSON.readValue(checkpoint.resolve(STATE).toFile(), RunState.class);
+        RunState state = Json.mapper().readValue(checkpoint.resolve(STATE).toFile(), RunState.class);
         byte[] d = Files.exists(checkpoint.resolve(D)) ? Files.readAllBytes(checkpoint.resolve(D)) : null;
         byte[] optD = Files.exists(checkpoint.resolve(OPT_D)) ? Files.readAllBytes(checkpoint.resolve(OPT_D)) : null;
         return new Contents(Files.readAllBytes(checkpoint.resolve(G)), d, Files.readAllBytes(checkpoint.resolve(OPT_G)),
@@ -84,6 +82,6 @@ public final class Checkpoints {
     }
 
     static void writeState(Path file, RunState s) throws IOException {
-        LocalFiles.writeAtomically(file, JSON.writeValueAsBytes(s));
+        LocalFiles.writeAtomically(file, Json.writeIndented(s));
     }
 }

@@ -169,7 +169,7 @@ final class BenchArchiveCommand implements Callable<Integer> {
         head.put("renderSize", renderSize);
         head.putAll(res);
         head.put("peakRssMiB", BenchCommand.round(BenchCommand.rssMiB("VmHWM")));
-        System.out.println(Json.line(head));
+        System.out.println(JsonLine.of(head));
         return 0;
     }
 

@@ -145,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
             res.put("allOpsPerIter", ops.all());
             res.put("computeOpsPerIter", ops.compute());
         }
-        System.out.println(Json.line(res));
+        System.out.println(JsonLine.of(res));
         return 0;
     }
 

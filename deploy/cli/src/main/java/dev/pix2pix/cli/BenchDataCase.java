@@ -109,7 +109,7 @@ public final class BenchDataCase {
         out.put("peakRssAnonMiB", mem.peakAnon);
         out.put("vmHwmMiB", BenchCommand.rssMiB("VmHWM"));
         out.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
-        System.out.println(Json.line(out));
+        System.out.println(JsonLine.of(out));
     }
 
     /** Images/s of the loader the in-memory path had: a single thread, each batch built whole, three batches ahead. */

@@ -25,7 +25,7 @@ final class ExportCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
                 UnetGenerator g = ModelFolder.loadGenerator(model, m)) {
             PthWriter.write(ReferenceModels.toStateDict(g.params()), out);
-            System.out.println(Json.line(java.util.Map.of("pth", out.toAbsolutePath().toString(),
+            System.out.println(JsonLine.of(java.util.Map.of("pth", out.toAbsolutePath().toString(),
                     "spec", g.spec())));
         }
         return 0;

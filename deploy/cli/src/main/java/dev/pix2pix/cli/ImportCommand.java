@@ -53,7 +53,7 @@ final class ImportCommand implements Callable<Integer> {
             res.put("model", out.toAbsolutePath().toString());
             res.put("spec", info.spec());
             res.put("task", info.task());
-            System.out.println(Json.line(res));
+            System.out.println(JsonLine.of(res));
         }
         return 0;
     }

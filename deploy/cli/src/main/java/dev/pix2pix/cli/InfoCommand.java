@@ -29,7 +29,7 @@ final class InfoCommand implements Callable<Integer> {
             out.put("paramsG", g.params().countTrainable());
             out.put("paramsD", d.params().countTrainable());
             out.put("receptiveField", d.receptiveField());
-            System.out.println(Json.line(out));
+            System.out.println(JsonLine.of(out));
         }
         return 0;
     }

@@ -94,7 +94,7 @@ final class JobsCommand implements Callable<Integer> {
             jobs = jobs.subList(0, limit);
         }
         if (json) {
-            jobs.forEach(j -> System.out.println(Json.line(j)));
+            jobs.forEach(j -> System.out.println(JsonLine.of(j)));
             return 0;
         }
         if (jobs.isEmpty()) {

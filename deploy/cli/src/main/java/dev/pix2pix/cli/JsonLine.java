@@ -1,27 +1,12 @@
 package dev.pix2pix.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.Map;
+import dev.pix2pix.msg.Json;
 
-/** One JSON line on standard output, for --json. */
-final class Json {
-    private static final ObjectMapper M = new ObjectMapper();
+/** One JSON line on standard output, for --json (the project's one Jackson configuration). */
+final class JsonLine {
+    private JsonLine() {}
 
-    private Json() {}
-
-    static String line(Map<String, ?> m) {
-        try {
-            return M.writeValueAsString(m);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String line(Object o) {
-        try {
-            return M.writeValueAsString(o);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    static String of(Object value) {
+        return Json.write(value);
     }
 }

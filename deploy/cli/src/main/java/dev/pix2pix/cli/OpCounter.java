@@ -1,7 +1,6 @@
 package dev.pix2pix.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +63,7 @@ final class OpCounter {
             if (keep != null) {
                 Files.copy(trace, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            return fromTrace(new ObjectMapper().readTree(trace.toFile()));
+            return fromTrace(dev.pix2pix.msg.Json.mapper().readTree(trace.toFile()));
         } finally {
             Files.deleteIfExists(trace);
         }

@@ -113,10 +113,10 @@ final class TrainCommand implements Callable<Integer> {
                     line.putAll(e.losses());
                     line.put("seconds", e.seconds());
                     if (json) {
-                        System.out.println(Json.line(line));
+                        System.out.println(JsonLine.of(line));
                     } else {
                         bar.end();
-                        System.err.println(Json.line(line));
+                        System.err.println(JsonLine.of(line));
                     }
                 }
             }, stopper::requested);
@@ -132,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
             done.put("images", report.usable());
             done.put("skipped", report.unreadable());
             done.put("grayscale", report.grayscale());
-            System.out.println(json ? Json.line(done) : "model: " + out.toAbsolutePath() + " (" + done.get("event") + ")");
+            System.out.println(json ? JsonLine.of(done) : "model: " + out.toAbsolutePath() + " (" + done.get("event") + ")");
             return r.outcome() == Trainer.Outcome.COMPLETED ? 0 : 130;
         } finally {
             stopper.finished();

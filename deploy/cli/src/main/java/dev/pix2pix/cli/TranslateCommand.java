@@ -136,7 +136,7 @@ final class TranslateCommand implements Callable<Integer> {
             summary.put("outputs", results.stream().filter(ItemResult::succeeded).count());
             summary.put("failed", failed.get());
             summary.put("contactSheet", output.resolve(ContactSheet.DIR).resolve("index.html").toAbsolutePath().toString());
-            System.out.println(json ? Json.line(summary)
+            System.out.println(json ? JsonLine.of(summary)
                     : summary.get("outputs") + " outputs, " + failed.get() + " failed: " + output.toAbsolutePath());
             return failed.get() == 0 ? 0 : 3;
         }
