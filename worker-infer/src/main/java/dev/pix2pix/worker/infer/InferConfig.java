@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.infer;
 
+import dev.pix2pix.worker.config.WorkerSettings;
 import dev.pix2pix.delivery.Limits;
 import dev.pix2pix.delivery.OutagePolicy;
 import io.smallrye.config.ConfigMapping;
@@ -10,12 +11,12 @@ import java.util.Set;
 
 /**
  * Everything under {@code pix2pix.*} (env: PIX2PIX_S3_ENDPOINT, PIX2PIX_TOPICS_TRANSLATE_JOBS, ...).
- * Topic names and the instance id default to {@link DefaultsConfigSource} (names from
+ * Topic names and the instance id default to {@link dev.pix2pix.worker.config.WorkerDefaults} (names from
  * {@link dev.pix2pix.msg.Topics}). Credentials come only from here, never from messages.
  */
 @ConfigMapping(prefix = "pix2pix")
 public interface InferConfig {
-    S3 s3();
+    WorkerSettings.S3 s3();
 
     /** cpu | gpu | auto. */
     @WithDefault("auto")
@@ -31,7 +32,7 @@ public interface InferConfig {
     /** Names this replica in logs, manifests and its control-topic consumer group. */
     String instanceId();
 
-    TopicNames topics();
+    WorkerSettings.TopicNames topics();
 
     Infer infer();
 
@@ -42,7 +43,7 @@ public interface InferConfig {
     LimitsConfig limits();
 
     /** How long S3 and Kafka outages are waited out. */
-    Outage outage();
+    WorkerSettings.Outage outage();
 
     /** Delivery rules: poison detection, retries of unexpected failures, cancel memory. */
     Delivery delivery();
@@ -70,20 +71,6 @@ public interface InferConfig {
         }
     }
 
-    interface Outage {
-        /** The longest S3 outage waited out before the job fails naming the server (Kafka's is waited out always). */
-        @WithDefault("15m")
-        Duration maxWait();
-
-        /** Cap of the backoff between tries: work resumes at most this long after a server is back. */
-        @WithDefault("30s")
-        Duration maxBackoff();
-
-        default OutagePolicy toPolicy() {
-            return new OutagePolicy(maxWait(), OutagePolicy.DEFAULT.initialBackoff(), maxBackoff());
-        }
-    }
-
     interface Delivery {
         /** Deliveries of one message that may end with the worker's death before it counts as poison. */
         @WithDefault("3")
@@ -106,51 +93,6 @@ public interface InferConfig {
         int sessionTimeoutMs();
 
         int heartbeatIntervalMs();
-    }
-
-    interface S3 {
-        String endpoint();
-
-        @WithDefault("")
-        String accessKey();
-
-        @WithDefault("")
-        String secretKey();
-
-        Optional<String> region();
-
-        /**
-         * Buckets this worker may touch; required ({@code *} = every bucket, on purpose): the worker does not
-         * start without it.
-         */
-        Optional<Set<String>> allowedBuckets();
-
-        /** PEM file of CA certificates to trust for an https endpoint besides the JVM's (a private CA). */
-        Optional<java.nio.file.Path> caFile();
-    }
-
-    /** Every topic of the inventory is named here, the ones worker-infer does not use included. */
-    interface TopicNames {
-        String trainJobs();
-
-        String translateJobs();
-
-        String translateShards();
-
-        String translateDone();
-
-        String events();
-
-        String control();
-
-        String dlq();
-
-        /**
-         * Create missing topics at startup, as the inventory declares them ({@link dev.pix2pix.msg.Topics}).
-         * On for the local stack; off where the topics are declared (Strimzi, compose's kafka-init).
-         */
-        @WithDefault("true")
-        boolean create();
     }
 
     interface Infer {

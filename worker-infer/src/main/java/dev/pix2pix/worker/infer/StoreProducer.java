@@ -3,6 +3,7 @@ package dev.pix2pix.worker.infer;
 import dev.pix2pix.delivery.Limits;
 import dev.pix2pix.store.ObjectStore;
 import dev.pix2pix.store.StoreConfig;
+import dev.pix2pix.worker.config.WorkerSettings;
 import dev.pix2pix.worker.AttemptMarkers;
 import dev.pix2pix.worker.CancelRegistry;
 import dev.pix2pix.worker.DeadLetters;
@@ -26,10 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 @ApplicationScoped
 public class StoreProducer {
     static StoreConfig storeConfig(InferConfig cfg) {
-        InferConfig.S3 s3 = cfg.s3();
-        return new StoreConfig(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region().orElse(null),
-                StoreConfig.workerAllowList(s3.allowedBuckets(), "pix2pix.s3.allowed-buckets (PIX2PIX_S3_ALLOWED_BUCKETS)"),
-                StoreConfig.Retry.waitingOut(cfg.outage().toPolicy())).withCaFile(s3.caFile().orElse(null));
+        return WorkerSettings.storeConfig(cfg.s3(), cfg.outage());
     }
 
     /** Refuses to start without a bucket allow-list (fail-closed), before any job is taken. */

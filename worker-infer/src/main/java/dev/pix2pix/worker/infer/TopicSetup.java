@@ -1,8 +1,8 @@
 package dev.pix2pix.worker.infer;
 
 import dev.pix2pix.msg.Party;
-import dev.pix2pix.msg.TopicCreation;
 import dev.pix2pix.msg.Topics;
+import dev.pix2pix.worker.TopicAdmin;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
@@ -10,15 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,43 +36,22 @@ public class TopicSetup {
         if (!cfg.topics().create()) {
             return;
         }
-        Topics names = names(cfg.topics());
-        try (Admin admin = Admin.create(adminConfig())) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
-            List<TopicCreation> create = TopicCreation.missing(Topics.usedBy(Party.WORKER_INFER), names, existing, brokers);
-            if (create.isEmpty()) {
-                return;
+        try {
+            for (String name : TopicAdmin.createMissing(kafkaConfig, Party.WORKER_INFER, cfg.topics().toTopics())) {
+                LOG.infof("created topic %s", name);
             }
-            admin.createTopics(create.stream().map(c -> new NewTopic(c.name(), Optional.of(c.partitions()),
-                    Optional.of(c.replicationFactor())).configs(c.configs())).toList()).values().forEach((name, f) -> {
-                        try {
-                            f.get(30, TimeUnit.SECONDS);
-                            LOG.infof("created topic %s", name);
-                        } catch (Exception ex) {
-                            // another replica may have created it at the same moment
-                            LOG.infof("topic %s not created here: %s", name, ex.getMessage());
-                        }
-                    });
         } catch (Exception ex) {
+            // not fatal: the Kafka health check reports the broker; topics may be managed elsewhere
             LOG.warnf("could not check or create topics (they may be managed elsewhere): %s", ex.toString());
         }
-    }
-
-    /** The configured names. */
-    static Topics names(InferConfig.TopicNames t) {
-        return new Topics(t.trainJobs(), t.translateJobs(), t.translateShards(), t.translateDone(), t.events(),
-                t.control(), t.dlq());
     }
 
     /** Partitions of the shard topic (looked up once; the inventory's count if the lookup fails). */
     int shardPartitions() {
         if (shardPartitions == 0) {
             String name = cfg.topics().translateShards();
-            try (Admin admin = Admin.create(adminConfig())) {
-                TopicDescription d = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS)
-                        .get(name);
-                shardPartitions = d.partitions().size();
+            try {
+                shardPartitions = TopicAdmin.partitions(kafkaConfig, name);
             } catch (Exception ex) {
                 int declared = Topics.spec("translate-shards").partitions();
                 LOG.warnf("cannot describe %s, assuming the declared %d partitions: %s", name, declared, ex);
@@ -88,13 +59,5 @@ public class TopicSetup {
             }
         }
         return shardPartitions;
-    }
-
-    private Map<String, Object> adminConfig() {
-        Map<String, Object> c = new HashMap<>(kafkaConfig);
-        c.put("request.timeout.ms", 15_000);
-        c.put("default.api.timeout.ms", 30_000);
-        // consumer/producer-only keys make the admin client log warnings; it ignores them otherwise
-        return c;
     }
 }

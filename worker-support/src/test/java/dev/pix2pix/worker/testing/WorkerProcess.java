@@ -17,6 +17,9 @@ import java.util.Map;
  */
 public final class WorkerProcess implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    /** Ready: Kafka, S3 and the engine answer. Live: the application has started. */
+    private static final String READY = "/q/health/ready";
+    private static final String LIVE = "/q/health/live";
 
     private final JavaProcess process;
     private final int httpPort;
@@ -40,10 +43,14 @@ public final class WorkerProcess implements AutoCloseable {
         Map<String, String> withId = new LinkedHashMap<>();
         withId.put("pix2pix.instance-id", name); // in its events and manifests, so a test can tell who did what
         withId.putAll(props);
-        return start(name, withId, Map.of(), jvmArgs, Path.of("target", "worker-logs", name + ".log"), awaitReady);
+        return start(name, withId, Map.of(), jvmArgs, Path.of("target", "worker-logs", name + ".log"),
+                awaitReady ? READY : null);
     }
 
-    /** Starts one logging to {@code log} (named after the file; its instance id the worker's own) and waits until it is ready. */
+    /**
+     * Starts one logging to {@code log} (named after the file; its instance id the worker's own) and waits until it
+     * has started (live), not until it is ready: a test may give it a store it cannot reach on purpose.
+     */
     public static WorkerProcess start(Map<String, String> props, Path log) throws IOException {
         return start(props, Map.of(), log);
     }
@@ -51,11 +58,11 @@ public final class WorkerProcess implements AutoCloseable {
     /** With system properties and environment variables (the deployment's way of configuring). */
     public static WorkerProcess start(Map<String, String> props, Map<String, String> env, Path log) throws IOException {
         String name = log.getFileName().toString().replaceFirst("\\.log$", "");
-        return start(name, props, env, List.of(), log, true);
+        return start(name, props, env, List.of(), log, LIVE);
     }
 
     private static WorkerProcess start(String name, Map<String, String> props, Map<String, String> env,
-                                       List<String> jvmArgs, Path log, boolean awaitReady) {
+                                       List<String> jvmArgs, Path log, String awaitPath) {
         int port = FreePorts.pick();
         List<String> jvm = new ArrayList<>();
         for (String a : System.getProperty("worker.argLine", "-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1")
@@ -80,8 +87,8 @@ public final class WorkerProcess implements AutoCloseable {
                 .stopGrace(Duration.ofSeconds(60))
                 .start();
         WorkerProcess w = new WorkerProcess(p, port);
-        if (awaitReady) {
-            p.awaitReady(READY_TIMEOUT, JavaProcess.http200(w.url("/q/health/ready")));
+        if (awaitPath != null) {
+            p.awaitReady(READY_TIMEOUT, JavaProcess.http200(w.url(awaitPath)));
         }
         return w;
     }

@@ -7,6 +7,7 @@ import dev.pix2pix.msg.JobValidator;
 import dev.pix2pix.msg.Topics;
 import dev.pix2pix.store.ObjectStore;
 import dev.pix2pix.store.StoreConfig;
+import dev.pix2pix.worker.config.WorkerSettings;
 import dev.pix2pix.train.Devices;
 import dev.pix2pix.worker.AttemptMarkers;
 import dev.pix2pix.worker.CancelRegistry;
@@ -32,11 +33,7 @@ public class Beans {
     @Produces
     @Singleton
     StoreConfig storeConfig(WorkerConfig cfg) {
-        WorkerConfig.S3 s3 = cfg.s3();
-        return new StoreConfig(s3.endpoint(), s3.accessKey().orElse(null), s3.secretKey().orElse(null),
-                s3.region().orElse(null),
-                StoreConfig.workerAllowList(s3.allowedBuckets(), "pix2pix.s3.allowed-buckets (PIX2PIX_S3_ALLOWED_BUCKETS)"),
-                StoreConfig.Retry.waitingOut(cfg.outage().toPolicy())).withCaFile(s3.caFile().orElse(null));
+        return WorkerSettings.storeConfig(cfg.s3(), cfg.outage());
     }
 
     /** Refuses to start without a bucket allow-list (fail-closed), before any job is taken. */
@@ -112,9 +109,7 @@ public class Beans {
     @Produces
     @Singleton
     Topics topics(WorkerConfig cfg) {
-        WorkerConfig.TopicNames t = cfg.topics();
-        return new Topics(t.trainJobs(), t.translateJobs(), t.translateShards(), t.translateDone(), t.events(),
-                t.control(), t.dlq());
+        return cfg.topics().toTopics();
     }
 
     @Produces

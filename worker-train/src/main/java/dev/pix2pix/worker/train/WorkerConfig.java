@@ -1,5 +1,6 @@
 package dev.pix2pix.worker.train;
 
+import dev.pix2pix.worker.config.WorkerSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -15,9 +16,9 @@ import java.util.Optional;
 @ConfigMapping(prefix = "pix2pix")
 public interface WorkerConfig {
 
-    S3 s3();
+    WorkerSettings.S3 s3();
 
-    TopicNames topics();
+    WorkerSettings.TopicNames topics();
 
     /** cpu | gpu | auto. */
     @WithDefault("auto")
@@ -26,7 +27,7 @@ public interface WorkerConfig {
     /** Dataset cache and per-job model folders. */
     Path workDir();
 
-    /** Names this replica's consumer group on the control topic (default: a random id). */
+    /** Names this replica's consumer group on the control topic (default: host name and pid, see WorkerDefaults). */
     Optional<String> instanceId();
 
     Train train();
@@ -35,7 +36,7 @@ public interface WorkerConfig {
     LimitsConfig limits();
 
     /** How long S3 and Kafka outages are waited out. */
-    Outage outage();
+    WorkerSettings.Outage outage();
 
     /** Poison detection and retries of unexpected failures. */
     Delivery delivery();
@@ -60,21 +61,6 @@ public interface WorkerConfig {
         }
     }
 
-    interface Outage {
-        /** The longest S3 outage waited out before the job fails naming the server (Kafka's: always). */
-        @WithDefault("15m")
-        Duration maxWait();
-
-        /** Cap of the backoff between tries: work resumes at most this long after a server is back. */
-        @WithDefault("30s")
-        Duration maxBackoff();
-
-        default dev.pix2pix.delivery.OutagePolicy toPolicy() {
-            return new dev.pix2pix.delivery.OutagePolicy(maxWait(),
-                    dev.pix2pix.delivery.OutagePolicy.DEFAULT.initialBackoff(), maxBackoff());
-        }
-    }
-
     interface Delivery {
         /** Deliveries of one job that may end with the worker's death before the job counts as poison. */
         @WithDefault("3")
@@ -83,49 +69,6 @@ public interface WorkerConfig {
         /** Tries of a job whose handling throws unexpectedly (outside the training), before it fails. */
         @WithDefault("3")
         int attempts();
-    }
-
-    interface S3 {
-        String endpoint();
-
-        Optional<String> accessKey();
-
-        Optional<String> secretKey();
-
-        Optional<String> region();
-
-        /** Required ({@code *} = every bucket, on purpose): the worker does not start without it. */
-        Optional<List<String>> allowedBuckets();
-
-        /** PEM file of CA certificates to trust for an https endpoint besides the JVM's (a private CA). */
-        Optional<Path> caFile();
-
-        /** Bucket probed by the readiness check; default: the first allowed bucket. */
-        Optional<String> healthBucket();
-    }
-
-    /** Defaults come from {@link dev.pix2pix.msg.Topics#DEFAULTS} (see {@link TopicDefaults}). */
-    interface TopicNames {
-        String trainJobs();
-
-        String translateJobs();
-
-        String translateShards();
-
-        String translateDone();
-
-        String events();
-
-        String control();
-
-        String dlq();
-
-        /**
-         * Create missing topics at startup, as the inventory declares them ({@link dev.pix2pix.msg.Topics}).
-         * On for the local stack; off where the topics are declared (Strimzi, compose's kafka-init).
-         */
-        @WithDefault("true")
-        boolean create();
     }
 
     interface Train {

@@ -1,4 +1,4 @@
-package dev.pix2pix.worker.infer;
+package dev.pix2pix.worker.config;
 
 import dev.pix2pix.msg.Topics;
 import java.net.InetAddress;
@@ -8,11 +8,11 @@ import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * Lowest-priority defaults that must come from code: topic names from {@link Topics} (so they are
- * decided in one place) and a per-process instance id. application.properties, system properties
- * and the environment all override them.
+ * Lowest-priority defaults that must come from code, for both workers: topic names from {@link Topics} (so
+ * they are decided in one place) and a per-process instance id (host name and pid; the pod name in k8s/).
+ * application.properties (250), the environment (300) and system properties (400) all override them.
  */
-public final class DefaultsConfigSource implements ConfigSource {
+public final class WorkerDefaults implements ConfigSource {
     private static final Map<String, String> VALUES = values();
 
     private static Map<String, String> values() {
@@ -33,7 +33,7 @@ public final class DefaultsConfigSource implements ConfigSource {
 
     @Override
     public String getName() {
-        return "pix2pix-worker-infer-defaults";
+        return "pix2pix-worker-defaults";
     }
 
     @Override
