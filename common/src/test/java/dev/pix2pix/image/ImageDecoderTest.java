@@ -19,9 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -29,7 +27,6 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
-import dev.pix2pix.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -250,24 +247,6 @@ class ImageDecoderTest {
         byte[] tiff = dev.pix2pix.image.ImageWriter.write(TestImages.colourful(40, 40, 9), OutputFormat.tiff8(), null, null);
         assertEquals(40, decoder.decode(tiff, "ok.tif").width());
         assertEquals(Reason.TRUNCATED, reasonFor(Arrays.copyOf(tiff, tiff.length / 3), "cut.tif"));
-    }
-
-    @Test
-    void archiveScansDecode() throws IOException {
-        Path root = dev.pix2pix.testing.TestData.dataset("archive-bw");
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(root)) {
-            files = s.filter(Files::isRegularFile).toList();
-        }
-        Prerequisite.require(!files.isEmpty(), root + " holds no images");
-        for (Path f : files) {
-            DecodedImage d = decoder.decode(f);
-            assertTrue(d.width() > 0 && d.height() > 0, f.toString());
-            assertEquals(8, d.bitDepth(), f.toString());
-            FloatImage g = d.gray();
-            assertEquals(1, g.channels());
-            for (float v : g.data()) assertTrue(v >= 0f && v <= 1f);
-        }
     }
 
     // --- crafting helpers ---

@@ -1,13 +1,20 @@
 package dev.pix2pix.testing;
 
+import dev.pix2pix.data.Scenes;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
-/** Finds the shared data sets beside the checkout (../shared/datasets) from any module. */
+/**
+ * Test data: generated aligned pairs (no prerequisite, the same on every machine), and the shared data sets
+ * beside the checkout (../shared/datasets) for the ITs that need real images.
+ */
 public final class TestData {
     private TestData() {}
 
@@ -45,6 +52,26 @@ public final class TestData {
             List<Path> files = s.filter(Files::isRegularFile).sorted().limit(n).collect(Collectors.toList());
             for (Path f : files) {
                 Files.copy(f, dest.resolve(f.getFileName()));
+            }
+        }
+        return dest;
+    }
+
+    /**
+     * Writes n aligned pairs as the facades layout has them (target LEFT, input RIGHT: a colour scene and its
+     * gray version, each half {@code half} px square) as 1.jpg .. n.jpg into dest: BtoA is colorization.
+     */
+    public static Path scenePairs(int n, int half, Path dest) throws IOException {
+        Files.createDirectories(dest);
+        for (int i = 1; i <= n; i++) {
+            BufferedImage colour = Scenes.scene(i, half, half);
+            BufferedImage pair = new BufferedImage(2 * half, half, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = pair.createGraphics();
+            g.drawImage(colour, 0, 0, null);
+            g.drawImage(Scenes.gray(colour), half, 0, null);
+            g.dispose();
+            if (!ImageIO.write(pair, "jpg", dest.resolve(i + ".jpg").toFile())) {
+                throw new IOException("no JPEG writer");
             }
         }
         return dest;

@@ -4,56 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pix2pix.testing.TestData;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The engine commands end to end, in process: train, translate, evaluate, info and their errors. */
 class CliTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    record Run(int code, String out, String err) {
-        List<JsonNode> jsonLines() {
-            return Arrays.stream(out.split("\n")).filter(l -> l.startsWith("{")).map(l -> {
-                try {
-                    return JSON.readTree(l);
-                } catch (Exception e) {
-                    throw new AssertionError(l, e);
-                }
-            }).collect(Collectors.toList());
-        }
-    }
-
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void infoPrintsTheReferenceCounts() throws Exception {
-        Run r = run("info");
+        CliRun r = run("info");
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.jsonLines().get(0);
         assertEquals(54_413_955L, j.get("paramsG").asLong());
@@ -65,7 +34,7 @@ class CliTest {
 
     @Test
     void jsonIsAcceptedEverywhereAndJpegQualityHasOneUnit(@TempDir Path tmp) throws Exception {
-        Run r = run("info", "--json");
+        CliRun r = run("info", "--json");
         assertEquals(0, r.code(), r.err());
         assertEquals(54_413_955L, r.jsonLines().get(0).get("paramsG").asLong());
         assertTrue(run("evaluate", "--help").out().contains("--json"));
@@ -79,7 +48,7 @@ class CliTest {
 
     @Test
     void badArgumentsGiveClearErrors(@TempDir Path tmp) {
-        Run r = run("info", "--norm", "group");
+        CliRun r = run("info", "--norm", "group");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown norm 'group'"), r.err());
         r = run("train", "--data", tmp.resolve("nope").toString(), "--layout", "aligned", "--out", tmp.resolve("m").toString());
@@ -93,13 +62,13 @@ class CliTest {
 
     @Test
     void trainTranslateEvaluateAndResume(@TempDir Path tmp) throws Exception {
-        Path data = TestData.subset("facades/train", 3, tmp.resolve("data"));
+        Path data = TestData.scenePairs(3, 64, tmp.resolve("data"));
         Files.write(data.resolve("zz_broken.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3});
         Path model = tmp.resolve("model");
         String[] common = {"train", "--data", data.toString(), "--layout", "aligned", "--direction", "BtoA", "--out",
             model.toString(), "--netG", "unet_64", "--ngf", "8", "--ndf", "8", "--size", "64", "--load-size", "72",
             "--device", "cpu", "--json", "--cache-dir", tmp.resolve("prepared").toString()};
-        Run r = run(concat(common, "--epochs", "1", "--epochs-decay", "1", "--checkpoint-every", "1"));
+        CliRun r = run(concat(common, "--epochs", "1", "--epochs-decay", "1", "--checkpoint-every", "1"));
         assertEquals(0, r.code(), r.err());
         List<JsonNode> lines = r.jsonLines();
         assertEquals(3, lines.size(), r.out());
@@ -113,13 +82,13 @@ class CliTest {
         assertTrue(r.err().contains("zz_broken.jpg"), "and named: " + r.err());
 
         // a second train into the same folder without --resume is refused; with it, the run is extended
-        Run again = run(concat(common, "--epochs", "1", "--epochs-decay", "1"));
+        CliRun again = run(concat(common, "--epochs", "1", "--epochs-decay", "1"));
         assertTrue(again.err().contains("--resume"), again.err());
-        Run resumed = run(concat(common, "--resume", "--epochs", "2"));
+        CliRun resumed = run(concat(common, "--resume", "--epochs", "2"));
         assertEquals(0, resumed.code(), resumed.err());
         List<JsonNode> more = resumed.jsonLines();
         assertEquals(3, more.get(0).get("epoch").asInt(), "continues after the 2 epochs already done");
-        Run wrongArch = run(concat(common, "--resume", "--norm", "instance"));
+        CliRun wrongArch = run(concat(common, "--resume", "--norm", "instance"));
         assertEquals(2, wrongArch.code());
         assertTrue(wrongArch.err().contains("architecture differs"), wrongArch.err());
 
@@ -129,25 +98,25 @@ class CliTest {
         BufferedImage odd = new BufferedImage(123, 77, BufferedImage.TYPE_INT_RGB);
         ImageIO.write(odd, "jpg", in.resolve("box1/scan7.jpg").toFile());
         Files.copy(data.resolve(Files.list(data).filter(p -> p.toString().endsWith(".jpg") && !p.toString().contains("zz"))
-                .sorted().findFirst().orElseThrow().getFileName()), in.resolve("facade.jpg"));
+                .sorted().findFirst().orElseThrow().getFileName()), in.resolve("pair.jpg"));
         Files.write(in.resolve("bad.png"), new byte[] {1, 2, 3});
         Path out = tmp.resolve("out");
-        Run t = run("translate", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
+        CliRun t = run("translate", "--model", model.toString(), "--input", in.toString(), "--output", out.toString(),
                 "--device", "cpu", "--json");
         assertEquals(3, t.code(), "non-zero when an input failed: " + t.err());
         assertTrue(t.err().contains("bad.png"), t.err());
         BufferedImage o = ImageIO.read(out.resolve("box1/scan7.png").toFile());
         assertEquals(123, o.getWidth());
         assertEquals(77, o.getHeight());
-        BufferedImage f = ImageIO.read(out.resolve("facade.png").toFile());
-        assertEquals(512, f.getWidth());
+        BufferedImage f = ImageIO.read(out.resolve("pair.png").toFile());
+        assertEquals(128, f.getWidth(), "a whole pair image in, its size out");
         assertTrue(Files.exists(out.resolve("_contact/index.html")));
         JsonNode summary = t.jsonLines().get(0);
         assertEquals(2, summary.get("outputs").asInt());
         assertEquals(1, summary.get("failed").asInt());
 
         // evaluate: one JSON line with metrics.py's keys and a report
-        Run e = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--layout", "aligned",
+        CliRun e = run("evaluate", "--model", model.toString(), "--data", data.toString(), "--layout", "aligned",
                 "--device", "cpu", "--k", "1");
         assertEquals(0, e.code(), e.err());
         JsonNode m = e.jsonLines().get(0);
@@ -160,17 +129,17 @@ class CliTest {
 
         // hand the generator to PyTorch and back: export, import, and translate straight from the .pth
         Path pth = tmp.resolve("latest_net_G.pth");
-        Run ex = run("export", "--model", model.toString(), "--out", pth.toString());
+        CliRun ex = run("export", "--model", model.toString(), "--out", pth.toString());
         assertEquals(0, ex.code(), ex.err());
         Path imported = tmp.resolve("imported");
-        Run im = run("import", "--pth", pth.toString(), "--out", imported.toString(), "--direction", "BtoA", "--size", "64");
+        CliRun im = run("import", "--pth", pth.toString(), "--out", imported.toString(), "--direction", "BtoA", "--size", "64");
         assertEquals(0, im.code(), im.err());
         assertEquals("unet_64", im.jsonLines().get(0).get("spec").get("netG").asText());
         Path out2 = tmp.resolve("out2");
-        Run t2 = run("translate", "--model", pth.toString(), "--input", in.toString(), "--output", out2.toString(),
+        CliRun t2 = run("translate", "--model", pth.toString(), "--input", in.toString(), "--output", out2.toString(),
                 "--device", "cpu", "--eval-mode", "--json");
         assertEquals(2, t2.jsonLines().get(0).get("outputs").asInt(), t2.err());
-        Run bad = run("import", "--pth", data.resolve("zz_broken.jpg").toString(), "--out", tmp.resolve("x").toString());
+        CliRun bad = run("import", "--pth", data.resolve("zz_broken.jpg").toString(), "--out", tmp.resolve("x").toString());
         assertTrue(bad.code() != 0 && bad.err().contains("zz_broken.jpg"), bad.err());
     }
 

@@ -20,8 +20,6 @@ import dev.pix2pix.msg.Validated;
 import dev.pix2pix.stack.LocalKafka;
 import dev.pix2pix.stack.LocalS3;
 import dev.pix2pix.stack.SharedStack;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +56,7 @@ class JobCliIT {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final JobValidator VALIDATOR = new JobValidator();
     private static LocalKafka kafka;
     private static LocalS3 s3;
@@ -73,35 +71,16 @@ class JobCliIT {
         kafka.createTopic(Topics.CONTROL, 1);
     }
 
-    record Run(int code, String out, String err) {
-        String lastLine() {
-            String[] lines = out.strip().split("\n");
-            return lines[lines.length - 1];
-        }
-    }
-
     /** Runs the CLI in process with the connection flags of the shared servers. */
-    static Run cli(String... args) {
+    static CliRun cli(String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.addAll(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--s3-endpoint", s3.endpoint(),
                 "--s3-access-key", s3.accessKey(), "--s3-secret-key", s3.secretKey()));
         return raw(all.toArray(String[]::new));
     }
 
-    static synchronized Run raw(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun raw(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -114,12 +93,12 @@ class JobCliIT {
             Files.createDirectories(src.resolve(name).getParent());
             Files.write(src.resolve(name), data);
         }
-        Run up = cli("upload", src.toString(), "s3://jobcli-roundtrip/data/");
+        CliRun up = cli("upload", src.toString(), "s3://jobcli-roundtrip/data/");
         assertEquals(0, up.code(), up.err());
         assertTrue(up.err().contains("uploaded 3 file(s)"), up.err());
 
         Path dst = tmp.resolve("dst");
-        Run down = cli("download", "s3://jobcli-roundtrip/data", dst.toString());
+        CliRun down = cli("download", "s3://jobcli-roundtrip/data", dst.toString());
         assertEquals(0, down.code(), down.err());
         List<String> files;
         try (Stream<Path> s = Files.walk(dst)) {
@@ -130,7 +109,7 @@ class JobCliIT {
             assertArrayEquals(Files.readAllBytes(src.resolve(f)), Files.readAllBytes(dst.resolve(f)), f);
         }
 
-        Run empty = cli("download", "s3://jobcli-roundtrip/nothing-here/", tmp.resolve("none").toString());
+        CliRun empty = cli("download", "s3://jobcli-roundtrip/nothing-here/", tmp.resolve("none").toString());
         assertEquals(1, empty.code(), "an empty prefix is an error: " + empty.err());
     }
 
@@ -156,21 +135,21 @@ class JobCliIT {
             store.put(dev.pix2pix.store.S3Uri.parse("s3://preflight/ok/b.png"), new byte[] {1}, "image/png");
         }
         long before = records(Topics.TRANSLATE_JOBS);
-        Run render = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
+        CliRun render = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
                 + "/ok/", "--output", "s3://" + bucket + "/out/", "--render-size", "100");
         assertEquals(2, render.code(), render.err());
         assertTrue(render.err().contains("nothing was published") && render.err().contains("multiple of 64"),
                 render.err());
-        Run collide = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
+        CliRun collide = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
                 + "/in/", "--output", "s3://" + bucket + "/out/");
         assertEquals(2, collide.code(), collide.err());
         assertTrue(collide.err().contains("a.jpg and a.png would both be written as a.png"), collide.err());
-        Run slash = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
+        CliRun slash = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
                 + "/ok/", "--output", "s3://" + bucket + "//out/");
         assertEquals(2, slash.code(), slash.err());
         assertTrue(slash.err().contains("/output"), slash.err());
         assertEquals(before, records(Topics.TRANSLATE_JOBS), "nothing may reach the topics");
-        Run fine = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
+        CliRun fine = cli("submit", "colorize", "--model", "s3://" + bucket + "/model/", "--input", "s3://" + bucket
                 + "/ok/", "--output", "s3://" + bucket + "/out/");
         assertEquals(0, fine.code(), fine.err());
     }
@@ -182,7 +161,7 @@ class JobCliIT {
         Files.writeString(spec, """
                 {"schemaVersion": "1.0", "jobId": "bad-spec-1", "dataset": "s3://pix2pix/d/",
                  "layout": "sideways", "output": "s3://pix2pix/m/", "options": {"ngf": 0}}""");
-        Run r = cli("submit", "--spec", spec.toString());
+        CliRun r = cli("submit", "--spec", spec.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("nothing was published"), r.err());
         assertTrue(r.err().contains("/layout"), r.err());
@@ -192,10 +171,10 @@ class JobCliIT {
         Files.writeString(translate, """
                 {"schemaVersion": "1.0", "jobId": "bad-spec-2", "model": "s3://pix2pix/m/",
                  "input": "s3://pix2pix/in/", "inputs": ["s3://pix2pix/in/a.png"], "output": "s3://pix2pix/out/"}""");
-        Run r2 = cli("submit", "--spec", translate.toString());
+        CliRun r2 = cli("submit", "--spec", translate.toString());
         assertEquals(2, r2.code(), r2.err());
 
-        Run flags = cli("submit", "translate", "--model", "not-s3", "--input", "s3://pix2pix/in/", "--output",
+        CliRun flags = cli("submit", "translate", "--model", "not-s3", "--input", "s3://pix2pix/in/", "--output",
                 "s3://pix2pix/out/");
         assertEquals(2, flags.code(), flags.err());
         assertTrue(flags.err().contains("/model"), flags.err());
@@ -205,7 +184,7 @@ class JobCliIT {
 
     @Test
     void validSubmitPublishesARecordKeyedByJobIdThatValidates(@TempDir Path tmp) throws Exception {
-        Run r = cli("submit", "train", "--dataset", "s3://pix2pix/demo/train/", "--layout", "color", "--output",
+        CliRun r = cli("submit", "train", "--dataset", "s3://pix2pix/demo/train/", "--layout", "color", "--output",
                 "s3://pix2pix/demo/model/", "--netG", "unet_64", "--ngf", "16", "--epochs", "3", "--epochs-decay", "1",
                 "--batch", "4", "--size", "64", "--load-size", "72", "--lambda-l1", "50", "--no-flip", "--seed", "5",
                 "--preprocess", "scale_width_and_crop", "--serial-batches");
@@ -238,7 +217,7 @@ class JobCliIT {
                 {"schemaVersion": "1.0", "jobId": "spec-translate-1", "model": "s3://pix2pix/m/",
                  "input": "s3://pix2pix/in/", "output": "s3://pix2pix/out/", "mode": "colorize",
                  "options": {"outputFormat": "jpeg", "jpegQuality": 90}}""");
-        Run s = cli("submit", "--spec", spec.toString());
+        CliRun s = cli("submit", "--spec", spec.toString());
         assertEquals(0, s.code(), s.err());
         assertEquals("spec-translate-1", s.lastLine().strip());
         ConsumerRecord<String, String> t = find(Topics.TRANSLATE_JOBS, "spec-translate-1");
@@ -247,7 +226,7 @@ class JobCliIT {
         assertEquals(TranslateJob.Mode.COLORIZE, tv.value().mode());
         assertEquals(TranslateJob.Format.JPEG, tv.value().options().outputFormat());
 
-        Run c = cli("submit", "colorize", "--job-id", "flags-colorize-1", "--model", "s3://pix2pix/m/", "--input",
+        CliRun c = cli("submit", "colorize", "--job-id", "flags-colorize-1", "--model", "s3://pix2pix/m/", "--input",
                 "s3://pix2pix/in/a.png", "s3://pix2pix/in/b.png", "--output", "s3://pix2pix/out/", "--format", "same",
                 "--full-resolution");
         assertEquals(0, c.code(), c.err());
@@ -260,14 +239,14 @@ class JobCliIT {
 
     @Test
     void cancelPublishesACancelJob() throws Exception {
-        Run r = cli("cancel", "job-to-cancel-7", "--reason", "changed my mind");
+        CliRun r = cli("cancel", "job-to-cancel-7", "--reason", "changed my mind");
         assertEquals(0, r.code(), r.err());
         ConsumerRecord<String, String> rec = find(Topics.CONTROL, "job-to-cancel-7");
         CancelJob c = VALIDATOR.cancel(rec.value()).orThrow();
         assertEquals("job-to-cancel-7", c.jobId());
         assertEquals("changed my mind", c.reason());
 
-        Run bad = cli("cancel", "no spaces allowed");
+        CliRun bad = cli("cancel", "no spaces allowed");
         assertEquals(2, bad.code(), bad.err());
     }
 
@@ -284,7 +263,7 @@ class JobCliIT {
                 JobEvent.builder(a, EventType.COMPLETED).outputs(List.of("s3://pix2pix/m/")).build(),
                 JobEvent.builder(b, EventType.FAILED).reason("no images").build());
 
-        Run jobs = cli("jobs", "--json", "--limit", "0");
+        CliRun jobs = cli("jobs", "--json", "--limit", "0");
         assertEquals(0, jobs.code(), jobs.err());
         JsonNode ja = null, jb = null;
         for (String line : jobs.out().strip().split("\n")) {
@@ -298,27 +277,27 @@ class JobCliIT {
         assertEquals(1, ja.get("epoch").asInt());
         assertEquals("failed", jb.get("state").asText());
         assertEquals(1, jb.get("itemsFailed").asInt());
-        Run table = cli("jobs");
+        CliRun table = cli("jobs");
         assertTrue(table.out().contains(a) && table.out().contains("completed"), table.out());
 
-        Run wa = cli("watch", a, "--json", "--timeout", "30");
+        CliRun wa = cli("watch", a, "--json", "--timeout", "30");
         assertEquals(0, wa.code(), wa.err());
         JobEvent end = Json.read(wa.lastLine(), JobEvent.class);
         assertEquals(EventType.COMPLETED, end.type());
         assertTrue(wa.err().contains("epoch 1"), wa.err());
-        Run wb = cli("watch", b, "--timeout", "30");
+        CliRun wb = cli("watch", b, "--timeout", "30");
         assertEquals(1, wb.code(), "a failed job exits 1: " + wb.err());
         assertTrue(wb.err().contains("CORRUPT"), wb.err());
 
         // a job that has not ended yet: watch waits for events published later
         String c = "events-c-" + System.nanoTime();
-        CompletableFuture<Run> watching = CompletableFuture.supplyAsync(() -> cli("watch", c, "--json", "--timeout", "60"));
+        CompletableFuture<CliRun> watching = CompletableFuture.supplyAsync(() -> cli("watch", c, "--json", "--timeout", "60"));
         Thread.sleep(1500);
         assertFalse(watching.isDone(), "watch must wait for the end");
         publishEvents(JobEvent.builder(c, EventType.ACCEPTED).build(),
                 JobEvent.builder(c, EventType.ITEM_FAILED).shard(0).key("s3://x/c.png").reason("CORRUPT").build(),
                 JobEvent.builder(c, EventType.CANCELLED).shard(0).reason("user").build());
-        Run wc = watching.get(60, TimeUnit.SECONDS);
+        CliRun wc = watching.get(60, TimeUnit.SECONDS);
         assertEquals(3, wc.code(), "a cancelled job exits 3: " + wc.err());
         assertEquals(EventType.CANCELLED, Json.read(wc.lastLine(), JobEvent.class).type());
     }
@@ -326,7 +305,7 @@ class JobCliIT {
     @Test
     void submitWaitFollowsTheJobToItsEnd() throws Exception {
         String id = "wait-" + System.nanoTime();
-        CompletableFuture<Run> submitting = CompletableFuture.supplyAsync(() -> cli("submit", "colorize", "--job-id", id,
+        CompletableFuture<CliRun> submitting = CompletableFuture.supplyAsync(() -> cli("submit", "colorize", "--job-id", id,
                 "--model", "s3://pix2pix/m/", "--input", "s3://pix2pix/in/", "--output", "s3://pix2pix/out/", "--wait",
                 "--json", "--timeout", "60"));
         // play the worker: see the job, then report on it
@@ -335,7 +314,7 @@ class JobCliIT {
         publishEvents(JobEvent.builder(id, EventType.ACCEPTED).build(),
                 JobEvent.builder(id, EventType.PROGRESS).done(1).total(2).build(),
                 JobEvent.builder(id, EventType.COMPLETED).counts(Map.of("succeeded", 2L)).build());
-        Run r = submitting.get(60, TimeUnit.SECONDS);
+        CliRun r = submitting.get(60, TimeUnit.SECONDS);
         assertEquals(0, r.code(), r.err());
         JobEvent end = Json.read(r.lastLine(), JobEvent.class);
         assertEquals(id, end.jobId());
@@ -348,7 +327,7 @@ class JobCliIT {
         if (System.getenv("KAFKA_BOOTSTRAP_SERVERS") != null) {
             return; // the environment supplies one
         }
-        Run r = raw("jobs", "--stack-dir", empty.toString());
+        CliRun r = raw("jobs", "--stack-dir", empty.toString());
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("--bootstrap-servers") && r.err().contains("stack up"), r.err());
     }

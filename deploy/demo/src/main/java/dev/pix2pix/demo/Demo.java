@@ -1,5 +1,6 @@
 package dev.pix2pix.demo;
 
+import dev.pix2pix.data.Scenes;
 import dev.pix2pix.cli.Connection;
 import dev.pix2pix.cli.EventPrinter;
 import dev.pix2pix.cli.JobRunner;

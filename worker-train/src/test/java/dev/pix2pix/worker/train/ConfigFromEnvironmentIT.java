@@ -23,7 +23,7 @@ class ConfigFromEnvironmentIT {
     @Test
     void environmentConfiguresTheWorkerAndWrongCredentialsFailJobsByName() throws Exception {
         try (ItEnv env = new ItEnv("envcfg")) {
-            String dataset = env.uploadFacades("facades2", 2);
+            String dataset = env.uploadScenes("scenes2", 2);
             Map<String, String> vars = new HashMap<>();
             vars.put("KAFKA_BOOTSTRAP_SERVERS", env.kafka.bootstrapServers());
             vars.put("PIX2PIX_S3_ENDPOINT", env.s3.endpoint());

@@ -25,8 +25,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One IT class's world on the shared real Kafka broker and S3Proxy: its own topic names (through the
- * worker's pix2pix.topics.* overrides), consumer group and bucket, a few facades pairs uploaded as
- * the dataset, a producer for jobs and readers of the events and dead-letter topics.
+ * worker's pix2pix.topics.* overrides), consumer group and bucket, a few generated aligned pairs
+ * uploaded as the dataset, a producer for jobs and readers of the events and dead-letter topics.
  */
 final class ItEnv implements AutoCloseable {
     final String name;
@@ -77,10 +77,14 @@ final class ItEnv implements AutoCloseable {
         this.dlq = new EventLog(kafka.bootstrapServers(), dlqTopic);
     }
 
-    /** Copies the first n facades training pairs to s3://bucket/datasets/<label>/ and returns that URI. */
-    String uploadFacades(String label, int n) throws IOException {
-        Path local = TestData.subset("facades/train", n, dir.resolve("data-" + label));
+    /**
+     * Uploads n generated aligned pairs (colour scene left, its gray version right, 128x64, as the facades
+     * layout) to s3://bucket/datasets/<label>/ and returns that URI: no shared data needed, the same pairs
+     * on every run.
+     */
+    String uploadScenes(String label, int n) throws IOException {
         S3Uri prefix = new S3Uri(bucket, "datasets/" + label + "/");
+        Path local = TestData.scenePairs(n, 64, dir.resolve("data-" + label));
         try (Stream<Path> files = Files.list(local)) {
             for (Path f : files.sorted().toList()) {
                 store.upload(f, prefix.child(f.getFileName().toString()));

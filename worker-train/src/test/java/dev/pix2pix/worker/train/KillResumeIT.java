@@ -31,7 +31,7 @@ class KillResumeIT {
     @Test
     void killedAndTerminatedWorkersResumeFromTheirS3Checkpoint() throws Exception {
         try (ItEnv env = new ItEnv("kr")) {
-            String dataset = env.uploadFacades("facades5", PAIRS);
+            String dataset = env.uploadScenes("scenes5", PAIRS);
             String id = "it-kill-resume";
             String output = "s3://" + env.bucket + "/models/" + id + "/";
             TrainJob job = TrainJob.of(id, dataset, TrainJob.Layout.ALIGNED, output, ItEnv.tinyOptions(EPOCHS, 2));

@@ -30,7 +30,7 @@ class RebalanceIT {
     @Test
     void aReplicaJoiningMidTrainingNeverTrainsAJobTwice() throws Exception {
         try (ItEnv env = new ItEnv("rb", 2)) {
-            String dataset = env.uploadFacades("facades4", 4);
+            String dataset = env.uploadScenes("scenes4", 4);
             List<String> ids = List.of("it-rebalance-0", "it-rebalance-1");
             try (WorkerProcess a = start(env, "a")) {
                 // job 0 on partition 1 (the one the sticky assignor tends to hand over), running;

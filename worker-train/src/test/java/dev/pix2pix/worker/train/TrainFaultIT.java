@@ -45,7 +45,7 @@ class TrainFaultIT {
     static void start() throws Exception {
         stack = PrivateStack.start("train-fault");
         env = new ItEnv("tf" + Long.toHexString(System.nanoTime() & 0xffffff), 1, stack.kafka(), stack.s3());
-        dataset = env.uploadFacades("facades4", 4);
+        dataset = env.uploadScenes("scenes4", 4);
     }
 
     @AfterAll

@@ -47,7 +47,7 @@ class TrainWorkerIT {
     @BeforeAll
     static void start() throws Exception {
         env = new ItEnv("wt");
-        dataset = env.uploadFacades("facades4", PAIRS);
+        dataset = env.uploadScenes("scenes4", PAIRS);
         try {
             worker = WorkerProcess.start(env.workerProps(env.dir.resolve("work")), ItEnv.logFile("wt-worker"));
         } catch (RuntimeException e) {

@@ -1,4 +1,4 @@
-package dev.pix2pix.demo;
+package dev.pix2pix.data;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -13,7 +13,7 @@ import java.awt.image.BufferedImage;
 import java.util.Random;
 
 /**
- * Procedural colour scenes for the demo (no external data): a sky gradient, a sun, hills, a
+ * Procedural colour scenes for the demo and the tests (no external data): a sky gradient, a sun, hills, a
  * textured ground, houses, trees and balloons, each drawn with Java2D from a seed, plus their
  * grayscale (luma) versions. Every colour can be told from the gray image: within each kind of
  * object the palette's entries differ in luma (a day sky is far brighter at the top than a sunset
