@@ -263,7 +263,7 @@ def main():
     sub = p.add_subparsers(dest="cmd", required=True)
     m = sub.add_parser("make")
     m.add_argument("out_dir")
-    m.add_argument("--netG", default="unet_256", choices=["unet_128", "unet_256"])
+    m.add_argument("--netG", default="unet_256", choices=["unet_128", "unet_256", "resnet_9blocks", "resnet_6blocks"])
     m.add_argument("--netD", default="basic", choices=["basic", "n_layers", "pixel"])
     m.add_argument("--n-layers-D", dest="n_layers_D", type=int, default=3)
     m.add_argument("--norm", default="batch", choices=["batch", "instance", "none"])

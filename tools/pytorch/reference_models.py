@@ -4,6 +4,7 @@ and forward computation match junyanz/pytorch-CycleGAN-and-pix2pix (models/netwo
 * ``UnetGenerator``       keys ``model.model.0.weight``, ``model.model.1.model.1.weight``, ...
 * ``NLayerDiscriminator`` keys ``model.0.weight``, ``model.2.weight``, ``model.3.running_mean`` ...
 * ``PixelDiscriminator``  keys ``net.0.weight``, ``net.3.running_var`` ...
+* ``ResnetGenerator``     keys ``model.1.weight``, ``model.10.conv_block.1.weight``, ... (resnet_9blocks/6blocks)
 
 Written independently for cross-checking our Java (DJL) implementation; only the module layout
 (which decides the keys) follows the reference:
@@ -137,10 +138,54 @@ class PixelDiscriminator(nn.Module):
         return self.net(x)
 
 
+class ResnetBlock(nn.Module):
+    """x + [ReflectionPad(1), conv3, norm, ReLU, (Dropout 0.5), ReflectionPad(1), conv3, norm](x)."""
+
+    def __init__(self, dim, norm, use_dropout):
+        super().__init__()
+        make_norm, use_bias = norm_factory(norm)
+        layers = [nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3, padding=0, bias=use_bias), make_norm(dim), nn.ReLU(True)]
+        if use_dropout:
+            layers.append(nn.Dropout(0.5))
+        layers += [nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3, padding=0, bias=use_bias), make_norm(dim)]
+        self.conv_block = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return x + self.conv_block(x)
+
+
+class ResnetGenerator(nn.Module):
+    """ReflectionPad(3), conv7, norm, ReLU; 2 x (conv3 stride 2, norm, ReLU); n ResnetBlocks;
+    2 x (ConvTranspose3 stride 2 padding 1 output_padding 1, norm, ReLU); ReflectionPad(3), conv7 (bias), tanh."""
+
+    def __init__(self, input_nc=3, output_nc=3, ngf=64, norm="batch", use_dropout=False, n_blocks=9):
+        super().__init__()
+        make_norm, use_bias = norm_factory(norm)
+        model = [nn.ReflectionPad2d(3), nn.Conv2d(input_nc, ngf, 7, padding=0, bias=use_bias), make_norm(ngf), nn.ReLU(True)]
+        for i in range(2):
+            mult = 2 ** i
+            model += [nn.Conv2d(ngf * mult, ngf * mult * 2, 3, stride=2, padding=1, bias=use_bias),
+                      make_norm(ngf * mult * 2), nn.ReLU(True)]
+        for _ in range(n_blocks):
+            model.append(ResnetBlock(ngf * 4, norm, use_dropout))
+        for i in range(2):
+            mult = 2 ** (2 - i)
+            model += [nn.ConvTranspose2d(ngf * mult, ngf * mult // 2, 3, stride=2, padding=1, output_padding=1,
+                                         bias=use_bias), make_norm(ngf * mult // 2), nn.ReLU(True)]
+        model += [nn.ReflectionPad2d(3), nn.Conv2d(ngf, output_nc, 7, padding=0), nn.Tanh()]
+        self.model = nn.Sequential(*model)
+
+    def forward(self, x):
+        return self.model(x)
+
+
 def define_G(netG="unet_256", input_nc=3, output_nc=3, ngf=64, norm="batch", use_dropout=True):
     downs = {"unet_128": 7, "unet_256": 8}
+    blocks = {"resnet_9blocks": 9, "resnet_6blocks": 6}
+    if netG in blocks:
+        return ResnetGenerator(input_nc, output_nc, ngf, norm, use_dropout, blocks[netG])
     if netG not in downs:
-        raise ValueError("only U-Net generators are defined here (unet_128, unet_256), got %r" % netG)
+        raise ValueError("generators defined here: unet_128, unet_256, resnet_9blocks, resnet_6blocks; got %r" % netG)
     return UnetGenerator(input_nc, output_nc, downs[netG], ngf, norm, use_dropout)
 
 
@@ -183,7 +228,9 @@ def init_scaled(net, generator=None):
         for m in net.modules():
             if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
                 w = m.weight
-                fan_in = w.shape[0] * 4 if isinstance(m, nn.ConvTranspose2d) else w[0].numel()
+                # a stride-2 transposed conv feeds each output from Cin * (k/2)^2 taps
+                fan_in = (w.shape[0] * w.shape[2] * w.shape[3] // 4 if isinstance(m, nn.ConvTranspose2d)
+                          else w[0].numel())
                 w.copy_(torch.randn(w.shape, generator=generator) * (1.4 / fan_in ** 0.5))
                 if m.bias is not None:
                     m.bias.copy_(torch.randn(m.bias.shape, generator=generator) * 0.1)

@@ -16,7 +16,7 @@ import dev.pix2pix.metrics.ImageScore;
 import dev.pix2pix.metrics.MetricsAccumulator;
 import dev.pix2pix.metrics.MetricsSummary;
 import dev.pix2pix.model.ModelInfo;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import dev.pix2pix.nn.HostUpload;
 import dev.pix2pix.nn.Pass;
 import java.io.IOException;
@@ -35,12 +35,12 @@ import java.util.function.IntConsumer;
  * can be run on them), the best and worst k by L1 with error maps, metrics.json and index.html.
  */
 public final class Evaluator {
-    private final UnetGenerator g;
+    private final Generator g;
     private final ModelInfo info;
     private final boolean evalMode;
     private final boolean grayBaseline;
 
-    public Evaluator(UnetGenerator g, ModelInfo info, boolean evalMode) {
+    public Evaluator(Generator g, ModelInfo info, boolean evalMode) {
         this(g, info, evalMode, false);
     }
 
@@ -48,7 +48,7 @@ public final class Evaluator {
      * @param grayBaseline for colorize models: score the gray baseline (the input's lightness with zero
      *     chroma) instead of the model, for comparison in the same report format
      */
-    public Evaluator(UnetGenerator g, ModelInfo info, boolean evalMode, boolean grayBaseline) {
+    public Evaluator(Generator g, ModelInfo info, boolean evalMode, boolean grayBaseline) {
         if (grayBaseline && !info.colorize()) {
             throw new IllegalArgumentException("the gray baseline applies to colorization models");
         }

@@ -5,7 +5,7 @@ import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import dev.pix2pix.pth.PthReader;
 import dev.pix2pix.pth.ReferenceModels;
 import dev.pix2pix.pth.StateDict;
@@ -23,7 +23,7 @@ public final class ModelLoader {
     private ModelLoader() {}
 
     /** A loaded generator with its description; close it to free native memory. */
-    public record Loaded(UnetGenerator generator, ModelInfo info) implements AutoCloseable {
+    public record Loaded(Generator generator, ModelInfo info) implements AutoCloseable {
         @Override
         public void close() {
             generator.close();
@@ -48,7 +48,7 @@ public final class ModelLoader {
             throws IOException {
         StateDict sd = PthReader.read(pth);
         ModelSpec spec;
-        UnetGenerator g;
+        Generator g;
         try {
             spec = ReferenceModels.inferGenerator(sd, overrides);
             g = ReferenceModels.loadGenerator(sd, spec, manager);

@@ -11,7 +11,7 @@ import dev.pix2pix.image.Letterbox;
 import dev.pix2pix.image.Resize;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import dev.pix2pix.nn.HostUpload;
 import dev.pix2pix.nn.Pass;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +33,12 @@ public final class Translator {
     /** An input image (channels-first, [0,1]) with the key that seeds its test-time noise. */
     public record Item(String key, FloatImage image) {}
 
-    private final UnetGenerator g;
+    private final Generator g;
     private final ModelInfo info;
     private final InferenceSettings settings;
     private final int renderSize;
 
-    public Translator(UnetGenerator g, ModelInfo info, InferenceSettings settings) {
+    public Translator(Generator g, ModelInfo info, InferenceSettings settings) {
         this.g = g;
         this.info = info;
         this.settings = settings;

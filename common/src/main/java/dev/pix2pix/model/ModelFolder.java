@@ -19,7 +19,7 @@ public final class ModelFolder {
 
     private ModelFolder() {}
 
-    public static void write(Path dir, ModelInfo info, UnetGenerator g) throws IOException {
+    public static void write(Path dir, ModelInfo info, Generator g) throws IOException {
         Files.createDirectories(dir);
         LocalFiles.writeAtomically(dir.resolve(WEIGHTS), g.params().encode());
         LocalFiles.writeAtomically(dir.resolve(INFO), Json.writeIndented(info));
@@ -43,13 +43,13 @@ public final class ModelFolder {
     }
 
     /** Builds the generator and loads its weights; a folder that does not fit fails with the reason. */
-    public static UnetGenerator loadGenerator(Path dir, NDManager manager) throws IOException {
+    public static Generator loadGenerator(Path dir, NDManager manager) throws IOException {
         ModelInfo info = readInfo(dir);
         Path w = dir.resolve(WEIGHTS);
         if (!Files.exists(w)) {
             throw new NoSuchFileException(w.toString(), null, "model folder has no " + WEIGHTS);
         }
-        UnetGenerator g = new UnetGenerator(info.spec(), manager, 0);
+        Generator g = Generator.create(info.spec(), manager, 0);
         try {
             g.params().decode(Files.readAllBytes(w));
         } catch (IllegalArgumentException e) {

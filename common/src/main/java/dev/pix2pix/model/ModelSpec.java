@@ -9,7 +9,7 @@ import java.util.Objects;
  * Architecture of a pix2pix pair, with the reference's option names. Everything needed to rebuild
  * the networks (and to refuse a checkpoint that does not fit).
  *
- * @param netG unet_256 | unet_128 | unet_64 | encdec_256 | encdec_128 | encdec_64
+ * @param netG unet_256 | unet_128 | unet_64 | encdec_256 | encdec_128 | encdec_64 | resnet_9blocks | resnet_6blocks
  * @param netD basic | n_layers | pixel
  * @param nLayersD layers of the n_layers PatchGAN (basic means 3)
  * @param ngf generator filters in the first layer
@@ -24,6 +24,9 @@ import java.util.Objects;
 public record ModelSpec(
         String netG, String netD, int nLayersD, int ngf, int ndf, String norm, int inputNc, int outputNc,
         boolean dropout, boolean conditionalD) {
+
+    /** Every generator name, as the reference's --netG. */
+    public static final String NET_G = "unet_256|unet_128|unet_64|encdec_256|encdec_128|encdec_64|resnet_9blocks|resnet_6blocks";
 
     public ModelSpec {
         netG = Objects.requireNonNull(netG, "netG").toLowerCase(Locale.ROOT);
@@ -62,6 +65,15 @@ public record ModelSpec(
         return netG.startsWith("unet_");
     }
 
+    /** Residual blocks of a ResNet generator (9 or 6), 0 for the U-Net family. */
+    public int resnetBlocks() {
+        return switch (netG) {
+            case "resnet_9blocks" -> 9;
+            case "resnet_6blocks" -> 6;
+            default -> 0;
+        };
+    }
+
     /** Image sides must be multiples of this. */
     public int sizeMultiple() {
         return 1 << numDowns();
@@ -82,9 +94,12 @@ public record ModelSpec(
             case "unet_64":
             case "encdec_64":
                 return 6;
+            case "resnet_9blocks":
+            case "resnet_6blocks":
+                return 2;
             default:
                 throw new IllegalArgumentException(
-                        "unknown netG '" + netG + "' (unet_256|unet_128|unet_64|encdec_256|encdec_128|encdec_64)");
+                        "unknown netG '" + netG + "' (" + NET_G + ")");
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.List;
  * <p>One quirk is reproduced on purpose: the reference's in-place LeakyReLU also modifies the
  * tensor it concatenates, so each skip carries LeakyReLU(x), not x.
  */
-public final class UnetGenerator implements AutoCloseable {
+public final class UnetGenerator implements Generator {
     private final ModelSpec spec;
     private final ParamStore params;
     private final Level[] levels;
@@ -90,10 +90,12 @@ public final class UnetGenerator implements AutoCloseable {
         }
     }
 
+    @Override
     public ModelSpec spec() {
         return spec;
     }
 
+    @Override
     public ParamStore params() {
         return params;
     }
@@ -102,16 +104,19 @@ public final class UnetGenerator implements AutoCloseable {
      * Switches the weights to float16 for inference: tensor-core speed on a GPU, outputs within one level of 255 of
      * float32 in our checks (on a CPU it runs, but far slower). One way: the float32 weights are dropped.
      */
+    @Override
     public void toHalf() {
         params.castTo(DataType.FLOAT16);
         half = true;
     }
 
+    @Override
     public boolean isHalf() {
         return half;
     }
 
     /** x [N, inputNc, H, W] in [-1, 1], H and W multiples of {@link ModelSpec#sizeMultiple()}. */
+    @Override
     public NDArray forward(NDArray x, Pass pass) {
         long h = x.getShape().get(2), w = x.getShape().get(3);
         int mult = spec.sizeMultiple();

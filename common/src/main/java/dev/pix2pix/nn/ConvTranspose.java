@@ -48,6 +48,22 @@ public final class ConvTranspose {
         return shuffled.get(new NDIndex("..., 1:{}, 1:{}", 2 * h + 1, 2 * wd + 1));
     }
 
+    /**
+     * ConvTranspose2d(kernel 3, stride 2, padding 1, output padding 1), the ResNet generator's up-sampling, on a
+     * weight in PyTorch's layout [Cin, Cout, 3, 3]. Both convolutions place input i at outputs 2i - 1 + k, and
+     * both give 2H rows; so this is the kernel-4 convolution with a 4th tap row and column of zeros. The weight is
+     * padded and rearranged on every call (a few small operations, with a gradient to the 3x3 weight), which keeps
+     * the stored weight in PyTorch's shape.
+     */
+    public static NDArray forwardKernel3(NDArray x, NDArray w3, NDArray bias, NDManager m) {
+        Shape ws = w3.getShape();
+        long cin = ws.get(0), cout = ws.get(1);
+        NDArray zc = m.zeros(new Shape(cin, cout, 3, 1), w3.getDataType());
+        NDArray zr = m.zeros(new Shape(cin, cout, 1, 4), w3.getDataType());
+        NDArray w4 = attach(w3.concat(zc, 3), m).concat(zr, 2);
+        return forward(x, toPhaseLayout(w4, m), bias, m);
+    }
+
     /** The stored shape of a weight whose PyTorch shape is [cin, cout, 4, 4]. */
     public static Shape phaseShape(long cin, long cout) {
         return new Shape(4 * cout, cin, 2, 2);

@@ -28,8 +28,30 @@ public final class Layers {
         return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(pad, pad)).singletonOrThrow();
     }
 
+    /** Kernel 4 (phase layout, stride 2, padding 1) or kernel 3 (PyTorch layout, stride 2, padding 1, output padding 1). */
     public static NDArray convTranspose(NDArray x, ParamStore p, String name, Pass pass) {
-        return ConvTranspose.forward(x, p.get(name + ".weight"), p.find(name + ".bias"), pass.manager());
+        NDArray w = p.get(name + ".weight");
+        return w.getShape().get(3) == 3
+                ? ConvTranspose.forwardKernel3(x, w, p.find(name + ".bias"), pass.manager())
+                : ConvTranspose.forward(x, w, p.find(name + ".bias"), pass.manager());
+    }
+
+    /**
+     * ReflectionPad2d(p) on [N, C, H, W]: rows 1..p mirrored above, H-1-p..H-2 below, then the same for the
+     * columns (PyTorch's reflect mode, the edge not repeated). Slices, flips and concatenations, so it has a
+     * gradient.
+     */
+    public static NDArray reflectPad(NDArray x, int p) {
+        long h = x.getShape().get(2), w = x.getShape().get(3);
+        if (p >= h || p >= w) {
+            throw new IllegalArgumentException("reflection padding " + p + " needs sides over " + p + ", got " + w + "x" + h);
+        }
+        NDArray top = x.get(new NDIndex("..., 1:{}, :", p + 1)).flip(2);
+        NDArray bottom = x.get(new NDIndex("..., {}:{}, :", h - 1 - p, h - 1)).flip(2);
+        NDArray rows = top.concat(x, 2).concat(bottom, 2);
+        NDArray left = rows.get(new NDIndex("..., 1:{}", p + 1)).flip(3);
+        NDArray right = rows.get(new NDIndex("..., {}:{}", w - 1 - p, w - 1)).flip(3);
+        return left.concat(rows, 3).concat(right, 3);
     }
 
     public static NDArray norm(NDArray x, ParamStore p, String name, Norm norm, Pass pass) {

@@ -57,22 +57,28 @@ public final class ParamStore implements AutoCloseable {
     }
 
     /**
-     * Transposed conv weight, PyTorch shape [Cin, Cout, 4, 4] (drawn in that order, so a seed gives the same
-     * weights as before), stored in phase layout.
+     * Transposed conv weight, PyTorch shape [Cin, Cout, k, k] (drawn in that order, so a seed gives the same
+     * weights as before). Kernel 4 (stride 2, padding 1: the U-Net's) is stored in phase layout; kernel 3
+     * (stride 2, padding 1, output padding 1: the ResNet generator's) as PyTorch has it, see
+     * {@link ConvTranspose#forwardKernel3}.
      */
     public void addConvTranspose(String name, long inC, long outC, long k, boolean bias) {
-        if (k != 4) {
-            throw new IllegalArgumentException("transposed convolutions have kernel 4, got " + k);
+        if (k != 4 && k != 3) {
+            throw new IllegalArgumentException("transposed convolutions have kernel 4 or 3, got " + k);
         }
-        NDArray stored;
-        try (NDManager tmp = manager.newSubManager()) {
-            NDArray torchLayout = gaussian(new Shape(inC, outC, k, k), 0, 0.02);
-            torchLayout.attach(tmp);
-            stored = ConvTranspose.toPhaseLayout(torchLayout, tmp);
-            stored.attach(manager); // the intermediates go with tmp; the storage lives on with this view
+        if (k == 3) {
+            addTrainable(name + ".weight", gaussian(new Shape(inC, outC, 3, 3), 0, 0.02));
+        } else {
+            NDArray stored;
+            try (NDManager tmp = manager.newSubManager()) {
+                NDArray torchLayout = gaussian(new Shape(inC, outC, k, k), 0, 0.02);
+                torchLayout.attach(tmp);
+                stored = ConvTranspose.toPhaseLayout(torchLayout, tmp);
+                stored.attach(manager); // the intermediates go with tmp; the storage lives on with this view
+            }
+            addTrainable(name + ".weight", stored);
+            phaseLayout.add(name + ".weight");
         }
-        addTrainable(name + ".weight", stored);
-        phaseLayout.add(name + ".weight");
         if (bias) {
             addTrainable(name + ".bias", manager.zeros(new Shape(outC)));
         }

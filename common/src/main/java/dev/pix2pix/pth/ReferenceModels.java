@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.PatchDiscriminator;
 import dev.pix2pix.nn.ParamStore;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +35,9 @@ public final class ReferenceModels {
      * U-Net vs encoder-decoder from the outermost decoder's input width.
      */
     public static ModelSpec inferGenerator(StateDict sd, Overrides o) {
+        if (!sd.containsKey("model.model.0.weight") && sd.containsKey("model.1.weight")) {
+            return inferResnet(sd, o);
+        }
         TensorData down = need(sd, "model.model.0.weight", 4);
         TensorData up = need(sd, "model.model.3.weight", 4);
         int ngf = (int) down.shape()[0];
@@ -76,6 +79,35 @@ public final class ReferenceModels {
                 inputNc, outputNc, o.dropout() == null || o.dropout(), true);
     }
 
+    /**
+     * A ResNet generator ({@code model.1} the 7x7 input convolution, blocks {@code model.10 ..}): the number of
+     * blocks from the {@code conv_block}s, dropout from their layout (the second convolution sits one index later
+     * after a Dropout), the norm from BatchNorm buffers or conv biases.
+     */
+    static ModelSpec inferResnet(StateDict sd, Overrides o) {
+        TensorData first = need(sd, "model.1.weight", 4);
+        if (first.shape()[2] != 7) {
+            throw new IllegalArgumentException("model.1.weight is " + first.shape()[2] + "x" + first.shape()[3]
+                    + ", expected the ResNet generator's 7x7 input convolution");
+        }
+        int ngf = (int) first.shape()[0];
+        int inputNc = (int) first.shape()[1];
+        int blocks = 0;
+        while (sd.containsKey("model." + (10 + blocks) + ".conv_block.1.weight")) {
+            blocks++;
+        }
+        if (blocks != 9 && blocks != 6) {
+            throw new IllegalArgumentException("unknown generator layout: " + blocks
+                    + " residual blocks (expected 9 or 6 for resnet_9blocks/resnet_6blocks)");
+        }
+        boolean dropoutLayout = sd.containsKey("model.10.conv_block.6.weight");
+        int outputNc = (int) need(sd, "model." + (17 + blocks) + ".weight", 4).shape()[0];
+        String norm = sd.containsKey("model.2.running_mean") ? "batch" : sd.containsKey("model.1.bias") ? "instance" : "none";
+        String netG = o.netG() != null ? o.netG() : "resnet_" + blocks + "blocks";
+        return new ModelSpec(netG, "basic", 3, ngf, o.ndf() != null ? o.ndf() : 64, o.norm() != null ? o.norm() : norm,
+                inputNc, outputNc, o.dropout() != null ? o.dropout() : dropoutLayout, true);
+    }
+
     /** Infers a discriminator's depth, width and input channels (NLayer or Pixel layout). */
     public static ModelSpec inferDiscriminator(StateDict sd, ModelSpec generator) {
         if (sd.containsKey("net.0.weight")) {
@@ -104,8 +136,8 @@ public final class ReferenceModels {
     }
 
     /** Builds the generator and loads the state dict into it, or fails naming the offending keys. */
-    public static UnetGenerator loadGenerator(StateDict sd, ModelSpec spec, NDManager manager) {
-        UnetGenerator g = new UnetGenerator(spec, manager, 0);
+    public static Generator loadGenerator(StateDict sd, ModelSpec spec, NDManager manager) {
+        Generator g = Generator.create(spec, manager, 0);
         try {
             load(g.params(), sd);
             return g;

@@ -17,7 +17,7 @@ import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.PatchDiscriminator;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import dev.pix2pix.nn.HostUpload;
 import dev.pix2pix.nn.Pass;
 import java.io.IOException;
@@ -48,7 +48,7 @@ public final class Trainer implements AutoCloseable {
     private static final long PROGRESS_MILLIS = 2000;
 
     private final NDManager manager;
-    private final UnetGenerator g;
+    private final Generator g;
     private final PatchDiscriminator d;
     private final FlatAdam optG;
     private final FlatAdam optD;
@@ -68,7 +68,7 @@ public final class Trainer implements AutoCloseable {
         ModelSpec spec = state.spec();
         TrainOptions o = state.options();
         this.manager = NDManager.newBaseManager(device);
-        this.g = new UnetGenerator(spec, manager, o.seed());
+        this.g = Generator.create(spec, manager, o.seed());
         boolean gan = !o.gan().equals("none");
         this.d = gan ? new PatchDiscriminator(spec, manager, o.seed() + 1) : null;
         this.optG = new FlatAdam(g.params(), manager, o.beta1(), 0.999, 1e-8);
@@ -183,7 +183,7 @@ public final class Trainer implements AutoCloseable {
         return state;
     }
 
-    public UnetGenerator generator() {
+    public Generator generator() {
         return g;
     }
 

@@ -16,7 +16,7 @@ import dev.pix2pix.image.OutputFormat;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import dev.pix2pix.train.DataSpec;
 import dev.pix2pix.train.TrainListener;
 import dev.pix2pix.train.TrainOptions;
@@ -121,7 +121,7 @@ class FullResolutionTest {
         }
         ModelInfo info = ModelFolder.readInfo(model);
         assertEquals(64, info.size());
-        try (NDManager m = NDManager.newBaseManager(Device.cpu()); UnetGenerator g = ModelFolder.loadGenerator(model, m)) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu()); Generator g = ModelFolder.loadGenerator(model, m)) {
             Translator full = new Translator(g, info, new InferenceSettings(0, true, 2, 0, true));
             Translator square = new Translator(g, info, new InferenceSettings(0, true, 2, 0));
             FloatImage big = texture(256, 256, 99);

@@ -29,6 +29,7 @@ import dev.pix2pix.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -78,6 +79,40 @@ class TorchParityIT {
                 assertTrue(out.contains("PASS load_state_dict(strict=True)") && out.strip().endsWith("OK"), out);
             }
         }
+    }
+
+    /**
+     * The ResNet generators (CycleGAN's, and pix2pix's --netG resnet_*) at the reference's width, written by the
+     * installed torch: instance norm without dropout (the published CycleGAN models), batch norm with the dropout
+     * layout; eval and batch-statistics modes. Our export loads back into torch with strict=True.
+     */
+    @ParameterizedTest
+    @CsvSource({"resnet_9blocks,instance,false,eval", "resnet_6blocks,batch,true,eval",
+        "resnet_6blocks,batch,true,train-nodropout"})
+    void resnetGeneratorsAgainstInstalledTorch(String netG, String norm, boolean dropout, String mode, @TempDir Path tmp)
+            throws Exception {
+        String python = pythonWithTorch();
+        Prerequisite.require(python != null, "no python3 with torch here (Debian: apt-get install python3-torch)");
+        String script = PthTestSupport.toolsDir().resolve("check_against_torch.py").toString();
+        List<String> args = new ArrayList<>(List.of(script, "make", tmp.toString(), "--netG", netG, "--norm", norm,
+                "--size", "64", "--batch", "1", "--mode", mode, "--seed", "5"));
+        if (dropout) {
+            args.add("--dropout");
+        }
+        PthTestSupport.runPython(python, args);
+        Parity p = compare(tmp);
+        System.out.printf(Locale.ROOT, "%s %s %s: max |ours - torch| G %.3g, D %.3g (output std %.3f)%n",
+                netG, norm, mode, p.maxDiffG(), p.maxDiffD(), p.outputStd());
+        assertTrue(p.maxDiffG() <= TOL, netG + " G: " + p.maxDiffG());
+        assertTrue(p.maxDiffD() <= TOL, netG + " D: " + p.maxDiffD());
+        assertTrue(p.outputStd() > 0.1, "outputs of order 1 (std " + p.outputStd() + ")");
+        Path javaPth = tmp.resolve("java_G.pth");
+        Path javaOut = tmp.resolve("java_G_out.bin");
+        PthWriter.write(p.exported(), javaPth);
+        writeBin(javaOut, p.ourG());
+        String out = PthTestSupport.runPython(python, List.of(script, "verify", tmp.toString(),
+                "--pth", javaPth.toString(), "--net", "G", "--java-output", javaOut.toString()));
+        assertTrue(out.contains("PASS load_state_dict(strict=True)") && out.strip().endsWith("OK"), out);
     }
 
     record Parity(double maxDiffG, double maxDiffD, double outputStd, float[] ourG, StateDict exported) {}

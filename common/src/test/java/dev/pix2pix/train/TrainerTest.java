@@ -17,7 +17,7 @@ import dev.pix2pix.data.TrainingSet;
 import dev.pix2pix.io.LocalFiles;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelSpec;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import dev.pix2pix.nn.Pass;
 import dev.pix2pix.testing.TestData;
 import java.nio.file.Files;
@@ -36,21 +36,25 @@ class TrainerTest {
         return new TrainOptions(epochs, decay, 0, 1, 64, 64, false, "vanilla", 100, 0, 0, 0, lr, 0.5, 7, 1, 2, 0);
     }
 
-    static TrainingSet facades(Path tmp, int n) throws Exception {
-        return facades(tmp, n, options(1, 0, 2e-4));
+    static TrainingSet scenes(Path tmp, int n) throws Exception {
+        return scenes(tmp, n, options(1, 0, 2e-4));
     }
 
-    /** n facades pairs opened for these options (their preprocessing), with a prepared cache under tmp. */
-    static TrainingSet facades(Path tmp, int n, TrainOptions o) throws Exception {
-        Path dir = TestData.subset("facades/train", n, tmp.resolve("data"));
+    /** n generated scene pairs opened for these options (their preprocessing), with a prepared cache under tmp. */
+    static TrainingSet scenes(Path tmp, int n, TrainOptions o) throws Exception {
+        return scenes(tmp, n, o, SMALL);
+    }
+
+    static TrainingSet scenes(Path tmp, int n, TrainOptions o, ModelSpec spec) throws Exception {
+        Path dir = TestData.scenePairs(n, 64, tmp.resolve("data"));
         return PairSet.builder(DataFiles.folder(dir), Layout.ALIGNED).direction(Direction.BTOA).channels(3, 3)
-                .preprocessing(o.preprocessing(SMALL.sizeMultiple())).preparedCache(tmp.resolve("cache")).open();
+                .preprocessing(o.preprocessing(spec.sizeMultiple())).preparedCache(tmp.resolve("cache")).open();
     }
 
     /** Mean L1 of the generator on the training pairs (whole 64 px images), in eval mode, in [0,1] units. */
     static double l1(Path modelDir, TrainingSet data) throws Exception {
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
-                UnetGenerator g = ModelFolder.loadGenerator(modelDir, m)) {
+                Generator g = ModelFolder.loadGenerator(modelDir, m)) {
             double sum = 0;
             for (int i = 0; i < data.size(); i++) {
                 Sample s = data.sample(i, new Random(0));
@@ -67,7 +71,7 @@ class TrainerTest {
 
     @Test
     void trainingLowersL1ClearlyAndPublishesAModel(@TempDir Path tmp) throws Exception {
-        TrainingSet data = facades(tmp, 4);
+        TrainingSet data = scenes(tmp, 4);
         Path out = tmp.resolve("model");
         double before;
         try (Trainer t = Trainer.start(SMALL, options(1, 0, 2e-4), dataSpec(), data, out, Device.cpu())) {
@@ -96,9 +100,31 @@ class TrainerTest {
         }
     }
 
+    /** pix2pix with --netG resnet_6blocks (instance norm, as the reference allows): it learns, and its model loads back. */
+    @Test
+    void resnetGeneratorTrainsToo(@TempDir Path tmp) throws Exception {
+        ModelSpec resnet = new ModelSpec("resnet_6blocks", "basic", 3, 8, 8, "instance", 3, 3, false, true);
+        TrainingSet data = scenes(tmp, 4, options(8, 0, 1e-3), resnet);
+        Path out = tmp.resolve("model");
+        List<TrainListener.EpochStats> epochs = new ArrayList<>();
+        try (Trainer t = Trainer.start(resnet, options(8, 0, 1e-3), dataSpec(), data, out, Device.cpu())) {
+            assertEquals(Trainer.Outcome.COMPLETED, t.run(new TrainListener() {
+                @Override
+                public void epoch(EpochStats e) {
+                    epochs.add(e);
+                }
+            }, () -> false).outcome());
+        }
+        assertTrue(epochs.get(7).losses().get("G_L1") < epochs.get(0).losses().get("G_L1") * 0.8,
+                "G_L1 " + epochs.get(0).losses().get("G_L1") + " -> " + epochs.get(7).losses().get("G_L1"));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu()); Generator g = ModelFolder.loadGenerator(out, m)) {
+            assertEquals("resnet_6blocks", g.spec().netG());
+        }
+    }
+
     @Test
     void resumeContinuesAtTheExactEpochAndIteration(@TempDir Path tmp) throws Exception {
-        TrainingSet data = facades(tmp, 3);
+        TrainingSet data = scenes(tmp, 3);
         Path out = tmp.resolve("model");
         AtomicInteger calls = new AtomicInteger();
         try (Trainer t = Trainer.start(SMALL, options(2, 1, 2e-4), dataSpec(), data, out, Device.cpu())) {
@@ -130,7 +156,7 @@ class TrainerTest {
     /** Stopped mid-epoch and resumed, a run ends with the same generator bits as one that never stopped. */
     @Test
     void aResumedRunTrainsExactlyAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
-        TrainingSet data = facades(tmp, 3);
+        TrainingSet data = scenes(tmp, 3);
         Path whole = tmp.resolve("whole");
         try (Trainer t = Trainer.start(SMALL, options(2, 1, 2e-4), dataSpec(), data, whole, Device.cpu())) {
             assertEquals(Trainer.Outcome.COMPLETED, t.run(new TrainListener() {}, () -> false).outcome());
@@ -151,7 +177,7 @@ class TrainerTest {
 
     @Test
     void resumeRefusesADifferentArchitecture(@TempDir Path tmp) throws Exception {
-        TrainingSet data = facades(tmp, 2);
+        TrainingSet data = scenes(tmp, 2);
         Path out = tmp.resolve("model");
         try (Trainer t = Trainer.start(SMALL, options(1, 0, 2e-4), dataSpec(), data, out, Device.cpu())) {
             t.run(new TrainListener() {}, () -> false);
@@ -166,7 +192,7 @@ class TrainerTest {
     @Test
     void liveArrayCountStaysConstant(@TempDir Path tmp) throws Exception {
         TrainOptions o = new TrainOptions(150, 0, 0, 1, 64, 64, true, "vanilla", 100, 1, 0.001, 0.1, 2e-4, 0.5, 3, 1000, 1, 0);
-        TrainingSet data = facades(tmp, 2, o);
+        TrainingSet data = scenes(tmp, 2, o);
         Path out = tmp.resolve("model");
         List<Integer> counts = new ArrayList<>();
         try (Trainer t = Trainer.start(SMALL, o, dataSpec(), data, out, Device.cpu())) {
@@ -184,6 +210,6 @@ class TrainerTest {
     }
 
     static DataSpec dataSpec() {
-        return new DataSpec("aligned", "BtoA", "facades subset");
+        return new DataSpec("aligned", "BtoA", "generated scenes");
     }
 }

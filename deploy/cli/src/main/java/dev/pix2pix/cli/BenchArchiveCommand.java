@@ -18,7 +18,7 @@ import dev.pix2pix.io.LocalFiles;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,7 +173,7 @@ final class BenchArchiveCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Loaded(UnetGenerator g, ModelInfo info) implements AutoCloseable {
+    private record Loaded(Generator g, ModelInfo info) implements AutoCloseable {
         @Override
         public void close() {
             g.close();
@@ -190,7 +190,7 @@ final class BenchArchiveCommand implements Callable<Integer> {
             return new Loaded(l.generator(), l.info());
         }
         ModelSpec spec = new ModelSpec("unet_256", "basic", 3, 64, 64, "batch", 1, 2, true, true);
-        return new Loaded(new UnetGenerator(spec, m, 1), new ModelInfo(ModelInfo.FORMAT, spec, "colorize", "color", null,
+        return new Loaded(Generator.create(spec, m, 1), new ModelInfo(ModelInfo.FORMAT, spec, "colorize", "color", null,
                 256, 0, 0, CodeVersion.get(), "", "untrained"));
     }
 

@@ -4,7 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import dev.pix2pix.nn.HostUpload;
 import dev.pix2pix.nn.Pass;
 import dev.pix2pix.train.TrainOptions;
@@ -91,7 +91,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         } else if (what.equals("infer")) {
-            try (NDManager m = NDManager.newBaseManager(dev); UnetGenerator g = new UnetGenerator(spec, m, 1)) {
+            try (NDManager m = NDManager.newBaseManager(dev); Generator g = Generator.create(spec, m, 1)) {
                 if (half) {
                     g.toHalf();
                 }

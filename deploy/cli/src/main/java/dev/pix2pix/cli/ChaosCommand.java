@@ -5,7 +5,7 @@ import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import dev.pix2pix.msg.EventType;
 import dev.pix2pix.msg.JobEvent;
 import dev.pix2pix.msg.Json;
@@ -335,7 +335,7 @@ final class ChaosCommand implements Callable<Integer> {
     private static String uploadModel(ObjectStore store, String bucket) throws IOException {
         ModelSpec spec = new ModelSpec("unet_64", "basic", 3, 8, 8, "batch", 1, 2, true, true);
         Path dir = Files.createTempDirectory("chaos-model");
-        try (NDManager m = NDManager.newBaseManager(); UnetGenerator g = new UnetGenerator(spec, m, 7)) {
+        try (NDManager m = NDManager.newBaseManager(); Generator g = Generator.create(spec, m, 7)) {
             ModelFolder.write(dir, new ModelInfo(ModelInfo.FORMAT, spec, "colorize", "color", null, 64, 0, 0,
                     CodeVersion.get(), Instant.now().toString(), "chaos soak"), g);
         }

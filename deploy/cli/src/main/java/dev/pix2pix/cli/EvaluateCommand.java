@@ -10,7 +10,7 @@ import dev.pix2pix.infer.Evaluator;
 import dev.pix2pix.metrics.MetricsSummary;
 import dev.pix2pix.infer.ModelLoader;
 import dev.pix2pix.model.ModelInfo;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,7 +58,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager(EngineSetup.device(device, true, System.err));
                 ModelLoader.Loaded loaded = ModelLoader.load(model, m)) {
         ModelInfo info = loaded.info();
-        UnetGenerator g = loaded.generator();
+        Generator g = loaded.generator();
         String dir = direction != null ? direction : info.direction() != null ? info.direction() : "AtoB";
         Path out = report != null ? report : (java.nio.file.Files.isDirectory(model) ? model : model.getParent()).resolve("eval");
         ProgressBar bar = new ProgressBar(System.err);

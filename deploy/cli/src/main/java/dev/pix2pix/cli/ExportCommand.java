@@ -2,7 +2,7 @@ package dev.pix2pix.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.pix2pix.model.ModelFolder;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import dev.pix2pix.pth.PthWriter;
 import dev.pix2pix.pth.ReferenceModels;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
-                UnetGenerator g = ModelFolder.loadGenerator(model, m)) {
+                Generator g = ModelFolder.loadGenerator(model, m)) {
             PthWriter.write(ReferenceModels.toStateDict(g.params()), out);
             System.out.println(JsonLine.of(java.util.Map.of("pth", out.toAbsolutePath().toString(),
                     "spec", g.spec())));

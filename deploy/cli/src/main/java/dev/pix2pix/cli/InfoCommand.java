@@ -3,7 +3,7 @@ package dev.pix2pix.cli;
 import ai.djl.ndarray.NDManager;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.PatchDiscriminator;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -23,7 +23,7 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() {
         ModelSpec spec = model.spec(false);
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
-                UnetGenerator g = new UnetGenerator(spec, m, 0);
+                Generator g = Generator.create(spec, m, 0);
                 PatchDiscriminator d = new PatchDiscriminator(spec, m, 0)) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("paramsG", g.params().countTrainable());

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  * defaults are {@link TrainPlan}'s, the same a TrainJob gets.
  */
 public final class ModelOptions {
-    @Option(names = "--netG", description = "unet_256|unet_128|unet_64|encdec_256|encdec_128|encdec_64 (default: unet_256)")
+    @Option(names = "--netG", description = ModelSpec.NET_G + " (default: unet_256)")
     String netG;
 
     @Option(names = "--netD", description = "basic|n_layers|pixel (basic = n_layers with 3) (default: basic)")

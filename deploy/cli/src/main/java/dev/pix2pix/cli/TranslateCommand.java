@@ -15,7 +15,7 @@ import dev.pix2pix.infer.Translator;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.infer.ModelLoader;
 import dev.pix2pix.model.ModelInfo;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -99,7 +99,7 @@ final class TranslateCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager(EngineSetup.device(device, true, System.err));
                 ModelLoader.Loaded loaded = ModelLoader.load(model, m)) {
             ModelInfo info = loaded.info();
-            UnetGenerator g = loaded.generator();
+            Generator g = loaded.generator();
             if (half) {
                 g.toHalf();
             }

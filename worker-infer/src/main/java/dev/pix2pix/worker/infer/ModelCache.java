@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.pix2pix.infer.ModelLoader;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelInfo;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import dev.pix2pix.msg.Json;
 import dev.pix2pix.store.ObjectInfo;
 import dev.pix2pix.store.ObjectStore;
@@ -44,7 +44,7 @@ final class ModelCache implements AutoCloseable {
     }
 
     /** A loaded model; owned by the cache (do not close). */
-    record Loaded(Ref ref, ModelInfo info, UnetGenerator generator, NDManager manager) {}
+    record Loaded(Ref ref, ModelInfo info, Generator generator, NDManager manager) {}
 
     private final ObjectStore store;
     private final Path workDir;
@@ -210,7 +210,7 @@ final class ModelCache implements AutoCloseable {
             store.download(ref.folder().child(ModelFolder.WEIGHTS), dir.resolve(ModelFolder.WEIGHTS));
             ModelInfo info = ModelFolder.readInfo(dir);
             NDManager manager = NDManager.newBaseManager(device);
-            UnetGenerator g;
+            Generator g;
             try {
                 g = ModelFolder.loadGenerator(dir, manager);
                 if (half) {

@@ -14,7 +14,7 @@ import dev.pix2pix.image.ImageWriter;
 import dev.pix2pix.image.Lab;
 import dev.pix2pix.image.OutputFormat;
 import dev.pix2pix.model.ModelSpec;
-import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.model.Generator;
 import dev.pix2pix.nn.Pass;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ import java.util.Random;
 public final class SampleStrip {
     private SampleStrip() {}
 
-    public static byte[] render(UnetGenerator g, TrainingSet data, boolean colorize, int pairs, Device device)
+    public static byte[] render(Generator g, TrainingSet data, boolean colorize, int pairs, Device device)
             throws IOException {
         ModelSpec spec = g.spec();
         List<Sample> rows = new ArrayList<>();
