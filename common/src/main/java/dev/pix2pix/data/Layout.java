@@ -9,13 +9,18 @@ public enum Layout {
     /** Folders A/ and B/ with pairs matched by file name. */
     FOLDERS,
     /** Plain colour photos of any size; pairs are made on the fly as L -> ab in CIE Lab. */
-    COLOR;
+    COLOR,
+    /**
+     * Folders A/ and B/ of unrelated images, of different counts (CycleGAN): each side is a set of single
+     * images (see {@link UnalignedSet}), never pairs.
+     */
+    UNALIGNED;
 
     public static Layout parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown layout '" + s + "' (aligned|folders|color)");
+            throw new IllegalArgumentException("unknown layout '" + s + "' (aligned|folders|color|unaligned)");
         }
     }
 }

@@ -28,6 +28,8 @@ abstract class PairSource {
                 return new Aligned(direction);
             case FOLDERS:
                 return new Folders(direction);
+            case UNALIGNED:
+                return new Single();
             case COLOR:
             default:
                 return new Color();
@@ -215,6 +217,32 @@ abstract class PairSource {
             float[][] lab = LabTensors.fromRgb(p.b(), p.width(), p.height(), w.x(), w.y(), w.width(), w.height(),
                     w.mirror());
             return new Sample(name, lab[0], lab[1], w.width(), w.height());
+        }
+    }
+
+    /** One side of an unaligned set: each file one image, its sample's input and target both that image. */
+    static final class Single extends PairSource {
+        @Override
+        List<Entry> entries(List<DataFiles.FileInfo> files) {
+            return single(files);
+        }
+
+        @Override
+        void checkChannels(int inputNc, int outputNc) {
+            if (inputNc != outputNc || (inputNc != 1 && inputNc != 3)) {
+                throw new IllegalArgumentException("one side of an unaligned set has 1 or 3 channels, got " + inputNc);
+            }
+        }
+
+        @Override
+        FloatImage[] read(Entry e, DataFiles files, ImageDecoder decoder) throws UnusableSample {
+            return new FloatImage[] {null, decode(e, 0, files, decoder).image().toRgb()};
+        }
+
+        @Override
+        Sample toSample(String name, PreparedPair p, Preprocessing.Window w, int inputNc, int outputNc) {
+            float[] x = Tensors.chw(p.b(), p.width(), p.height(), w.x(), w.y(), w.width(), w.height(), inputNc, w.mirror());
+            return new Sample(name, x, x, w.width(), w.height());
         }
     }
 }

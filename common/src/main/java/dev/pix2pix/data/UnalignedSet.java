@@ -1,0 +1,47 @@
+package dev.pix2pix.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CycleGAN's data: the images under A/ and those under B/ of a folder, unrelated and of different counts, each
+ * side a {@link PairSet} of single images (its samples' input and target are the same image) with the same
+ * decoding, preprocessing and prepared cache as pix2pix's pairs.
+ */
+public record UnalignedSet(PairSet a, PairSet b) implements AutoCloseable {
+    /**
+     * @param channelsA channels of domain A (1 or 3; gray files give three equal channels at 3)
+     * @param cacheRoot prepared-cache root, or null to decode every epoch
+     */
+    public static UnalignedSet open(Path root, int channelsA, int channelsB, Preprocessing pre, Path cacheRoot)
+            throws IOException {
+        for (String side : new String[] {"A", "B"}) {
+            if (!Files.isDirectory(root.resolve(side))) {
+                throw new IOException("layout unaligned needs folders A/ and B/ under " + root + " (no " + side + "/)");
+            }
+        }
+        PairSet a = side(root.resolve("A"), channelsA, pre, cacheRoot);
+        try {
+            return new UnalignedSet(a, side(root.resolve("B"), channelsB, pre, cacheRoot));
+        } catch (IOException | RuntimeException e) {
+            a.close();
+            throw e;
+        }
+    }
+
+    private static PairSet side(Path dir, int channels, Preprocessing pre, Path cacheRoot) throws IOException {
+        PairSet.Builder b = PairSet.builder(DataFiles.folder(dir), Layout.UNALIGNED).channels(channels, channels)
+                .preprocessing(pre);
+        if (cacheRoot != null) {
+            b.preparedCache(cacheRoot);
+        }
+        return b.open();
+    }
+
+    @Override
+    public void close() {
+        a.close();
+        b.close();
+    }
+}
