@@ -105,6 +105,18 @@ public record TrainJob(String schemaVersion, String jobId, String dataset, Layou
         }
 
         /** The same options with the data options set (null = default). */
+        /**
+         * CycleGAN's defaults where these options are silent: resnet_9blocks, instance norm, no dropout, LSGAN;
+         * its discriminators see one image, so unconditionalD is always true.
+         */
+        public Options withCycleGanDefaults() {
+            return new Options(netG == null ? "resnet_9blocks" : netG, netD, nLayersD, ngf, ndf,
+                    norm == null ? "instance" : norm, inputNc, outputNc, epochs, epochsDecay, batch, size, loadSize, noFlip,
+                    gan == null ? "lsgan" : gan, lambdaL1, lambdaL2, r1Gamma, labelSmoothing, lr, beta1, seed,
+                    checkpointEvery, maxImages, pretrainL1Epochs, preprocess, serialBatches,
+                    noDropout == null ? Boolean.TRUE : noDropout, Boolean.TRUE, keepCheckpoints);
+        }
+
         public Options withData(String preprocess, Boolean serialBatches) {
             return new Options(netG, netD, nLayersD, ngf, ndf, norm, inputNc, outputNc, epochs, epochsDecay, batch, size,
                     loadSize, noFlip, gan, lambdaL1, lambdaL2, r1Gamma, labelSmoothing, lr, beta1, seed, checkpointEvery,

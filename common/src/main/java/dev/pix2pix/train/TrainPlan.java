@@ -32,6 +32,13 @@ public record TrainPlan(ModelSpec spec, TrainOptions options, Layout layout, Dir
      * @throws IllegalArgumentException naming the option the engine refuses
      */
     public static TrainPlan of(TrainJob.Options options, Layout layout, Direction direction, String dataset) {
+        if (layout == Layout.UNALIGNED) {
+            throw new IllegalArgumentException("layout unaligned has no pairs to train pix2pix on: it trains CycleGAN (--model cyclegan)");
+        }
+        return build(options, layout, direction, dataset);
+    }
+
+    private static TrainPlan build(TrainJob.Options options, Layout layout, Direction direction, String dataset) {
         TrainJob.Options o = options == null ? TrainJob.Options.defaults() : options;
         boolean color = layout == Layout.COLOR;
         ModelSpec spec = spec(o, color);
@@ -55,6 +62,18 @@ public record TrainPlan(ModelSpec spec, TrainOptions options, Layout layout, Dir
         train.preprocessing(spec.sizeMultiple()); // refuses a geometry the network cannot take, by name
         DataSpec data = new DataSpec(layout.name().toLowerCase(Locale.ROOT), color ? null : direction.label(), dataset);
         return new TrainPlan(spec, train, layout, direction, data);
+    }
+
+    /**
+     * A CycleGAN run on an unaligned set: the same options and units, with CycleGAN's defaults where they are
+     * silent ({@link TrainJob.Options#withCycleGanDefaults()}); G_A maps A to B.
+     */
+    public static TrainPlan cycleGan(TrainJob.Options options, String dataset) {
+        TrainJob.Options o = (options == null ? TrainJob.Options.defaults() : options).withCycleGanDefaults();
+        if (!o.unconditionalD()) {
+            throw new IllegalArgumentException("CycleGAN's discriminators see one image");
+        }
+        return build(o, Layout.UNALIGNED, Direction.ATOB, dataset);
     }
 
     /** The architecture the options ask for (also what {@code pix2pix info} and {@code bench} build). */

@@ -127,4 +127,22 @@ class TrainPlanTest {
         assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{not json").isEmpty());
         assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{\"jobId\":\"../x y\"}").isEmpty());
     }
+
+    @Test
+    void cycleGanFillsItsOwnDefaultsAndPix2pixRefusesUnalignedData() {
+        TrainPlan p = TrainPlan.cycleGan(null, "/data");
+        assertEquals("resnet_9blocks", p.spec().netG());
+        assertEquals("instance", p.spec().norm());
+        assertTrue(!p.spec().dropout() && !p.spec().conditionalD());
+        assertEquals("lsgan", p.options().gan());
+        assertEquals(100, p.options().epochs());
+        assertEquals(100, p.options().epochsDecay());
+        assertEquals(286, p.options().loadSize());
+        assertEquals("unaligned", p.dataSpec().layout());
+        TrainJob.Options o = TrainJob.Options.defaults().withEngine(false, null, null);
+        assertTrue(TrainPlan.cycleGan(o, "/data").spec().dropout(), "an explicit dropout stays");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainPlan.of(null, dev.pix2pix.data.Layout.UNALIGNED, dev.pix2pix.data.Direction.ATOB, "/d"));
+        assertTrue(e.getMessage().contains("cyclegan"), e.getMessage());
+    }
 }

@@ -6,7 +6,9 @@ import dev.pix2pix.data.DataReport;
 import dev.pix2pix.data.Direction;
 import dev.pix2pix.data.Layout;
 import dev.pix2pix.data.PairSet;
+import dev.pix2pix.data.UnalignedSet;
 import dev.pix2pix.model.ModelSpec;
+import dev.pix2pix.train.CycleGanTrainer;
 import dev.pix2pix.train.RunState;
 import dev.pix2pix.train.TrainListener;
 import dev.pix2pix.train.TrainOptions;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a pix2pix model into a model folder (checkpoints every N epochs; Ctrl-C checkpoints and stops).")
+        description = "Train a pix2pix model into a model folder (checkpoints every N epochs; Ctrl-C checkpoints and stops), "
+                + "or a CycleGAN pair (--model cyclegan --layout unaligned) into OUT/AtoB and OUT/BtoA.")
 final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec cmd;
@@ -35,8 +38,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "training data folder")
     Path data;
 
-    @Option(names = "--layout", required = true, description = "aligned|folders|color")
+    @Option(names = "--layout", required = true, description = "aligned|folders|color (pix2pix), unaligned (cyclegan: A/ and B/)")
     String layout;
+
+    @Option(names = "--model", defaultValue = "pix2pix", description = "pix2pix (paired) or cyclegan (unpaired; "
+            + "defaults then resnet_9blocks, instance norm, no dropout, lsgan) (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--lambda-a", defaultValue = "10", description = "cyclegan: weight of the A -> B -> A cycle L1 (default: ${DEFAULT-VALUE})")
+    double lambdaA;
+
+    @Option(names = "--lambda-b", defaultValue = "10", description = "cyclegan: weight of the B -> A -> B cycle L1 (default: ${DEFAULT-VALUE})")
+    double lambdaB;
+
+    @Option(names = "--lambda-identity", defaultValue = "0.5", description = "cyclegan: identity loss, times lambda (default: ${DEFAULT-VALUE})")
+    double lambdaIdentity;
+
+    @Option(names = "--pool-size", defaultValue = "50", description = "cyclegan: generated images kept per discriminator (default: ${DEFAULT-VALUE})")
+    int poolSize;
 
     @Option(names = "--direction", defaultValue = "AtoB", description = "AtoB|BtoA for aligned and folders (default: ${DEFAULT-VALUE})")
     String direction;
@@ -66,6 +85,14 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Layout lay = Layout.parse(layout);
+        switch (model.toLowerCase(java.util.Locale.ROOT)) {
+            case "cyclegan":
+                return cycleGan(lay);
+            case "pix2pix":
+                break;
+            default:
+                throw new IllegalArgumentException("unknown --model '" + model + "' (pix2pix|cyclegan)");
+        }
         Direction dir = Direction.parse(direction);
         TrainPlan plan = TrainPlan.of(flags.options(), lay, dir, data.toAbsolutePath().toString());
         Device dev = EngineSetup.device(device, false, System.err);
@@ -170,6 +197,55 @@ final class TrainCommand implements Callable<Integer> {
 
         void finished() {
             done.countDown();
+        }
+    }
+
+    /** Unpaired training: the AtoB/ and BtoA/ model folders under --out, the epochs' losses with the reference's names. */
+    private int cycleGan(Layout lay) throws Exception {
+        if (lay != Layout.UNALIGNED) {
+            throw new IllegalArgumentException("--model cyclegan trains on --layout unaligned (folders A/ and B/ of unrelated images)");
+        }
+        if (resume) {
+            throw new IllegalArgumentException("--resume is not available for cyclegan yet: start a new run");
+        }
+        TrainPlan plan = TrainPlan.cycleGan(flags.options(), data.toAbsolutePath().toString());
+        ModelSpec spec = plan.spec();
+        TrainOptions options = plan.options();
+        CycleGanTrainer.CycleOptions cycle = new CycleGanTrainer.CycleOptions(lambdaA, lambdaB, lambdaIdentity, poolSize);
+        Device dev = EngineSetup.device(device, false, System.err);
+        Path cache = noCache ? null : cacheDir != null ? cacheDir : defaultCacheDir();
+        Stopper stopper = new Stopper();
+        try (UnalignedSet set = UnalignedSet.open(data, spec.inputNc(), spec.outputNc(),
+                options.preprocessing(spec.sizeMultiple()), cache);
+                CycleGanTrainer t = new CycleGanTrainer(spec, options, cycle, plan.dataSpec(), set, out, dev)) {
+            stopper.install();
+            if (!json) {
+                System.err.printf("training CycleGAN (%s) on %d A and %d B images for %d epochs on %s%n", spec.netG(),
+                        set.a().size(), set.b().size(), options.totalEpochs(), dev);
+            }
+            Trainer.Result r = t.run(new TrainListener() {
+                @Override
+                public void epoch(EpochStats e) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("event", "epoch");
+                    line.put("epoch", e.epoch());
+                    line.putAll(e.losses());
+                    line.put("seconds", e.seconds());
+                    (json ? System.out : System.err).println(JsonLine.of(line));
+                }
+            }, stopper::requested);
+            Map<String, Object> done = new LinkedHashMap<>();
+            done.put("event", r.outcome() == Trainer.Outcome.COMPLETED ? "done" : "stopped");
+            done.put("epoch", r.epoch());
+            done.put("iteration", r.iteration());
+            done.put("modelAtoB", out.resolve("AtoB").toAbsolutePath().toString());
+            done.put("modelBtoA", out.resolve("BtoA").toAbsolutePath().toString());
+            done.put("losses", r.lastLosses());
+            System.out.println(json ? JsonLine.of(done) : "models: " + out.resolve("AtoB").toAbsolutePath() + " (A -> B), "
+                    + out.resolve("BtoA").toAbsolutePath() + " (B -> A) (" + done.get("event") + ")");
+            return r.outcome() == Trainer.Outcome.COMPLETED ? 0 : 130;
+        } finally {
+            stopper.finished();
         }
     }
 }

@@ -60,6 +60,42 @@ class CliTest {
         assertTrue(r.err().contains("not a model folder"), r.err());
     }
 
+    /** train --model cyclegan on unaligned folders: one line per epoch with the reference's loss names, two models. */
+    @Test
+    void cycleGanTrainsUnpairedFoldersIntoTwoModels(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data.resolve("A"));
+        Files.createDirectories(data.resolve("B"));
+        for (int i = 1; i <= 3; i++) {
+            ImageIO.write(dev.pix2pix.data.Scenes.gray(dev.pix2pix.data.Scenes.scene(i, 40, 40)), "png",
+                    data.resolve("A/" + i + ".png").toFile());
+        }
+        for (int i = 11; i <= 15; i++) {
+            ImageIO.write(dev.pix2pix.data.Scenes.scene(i, 40, 40), "jpg", data.resolve("B/" + i + ".jpg").toFile());
+        }
+        Path out = tmp.resolve("cg");
+        CliRun r = run("train", "--model", "cyclegan", "--layout", "unaligned", "--data", data.toString(), "--out",
+                out.toString(), "--netG", "resnet_6blocks", "--ngf", "8", "--ndf", "8", "--size", "32", "--load-size", "36",
+                "--epochs", "1", "--epochs-decay", "1", "--device", "cpu", "--json", "--no-cache");
+        assertEquals(0, r.code(), r.err());
+        List<JsonNode> lines = r.jsonLines();
+        assertEquals(3, lines.size(), r.out());
+        for (String k : List.of("D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B")) {
+            assertTrue(lines.get(0).get(k).asDouble() > 0, k + " in " + lines.get(0));
+        }
+        assertEquals("done", lines.get(2).get("event").asText());
+        CliRun t = run("translate", "--model", out.resolve("AtoB").toString(), "--input", data.resolve("A").toString(),
+                "--output", tmp.resolve("t").toString(), "--device", "cpu");
+        assertEquals(0, t.code(), t.err());
+        assertEquals(40, ImageIO.read(tmp.resolve("t/1.png").toFile()).getWidth());
+
+        assertEquals(2, run("train", "--layout", "unaligned", "--data", data.toString(), "--out", tmp.resolve("x").toString())
+                .code(), "pix2pix has no pairs in an unaligned set");
+        CliRun wrong = run("train", "--model", "cyclegan", "--layout", "aligned", "--data", data.toString(), "--out",
+                tmp.resolve("y").toString());
+        assertTrue(wrong.code() != 0 && wrong.err().contains("unaligned"), wrong.err());
+    }
+
     @Test
     void trainTranslateEvaluateAndResume(@TempDir Path tmp) throws Exception {
         Path data = TestData.scenePairs(3, 64, tmp.resolve("data"));
