@@ -50,6 +50,46 @@ public final class Checkpoints {
         return target;
     }
 
+    /**
+     * A checkpoint of named parts ({@code NAME.params} each) and the run state, written like {@link #write}: for runs
+     * with more networks than one G and one D (CycleGAN).
+     */
+    public static Path writeParts(Path modelDir, java.util.Map<String, byte[]> parts, RunState state, int keep)
+            throws IOException {
+        Path root = modelDir.resolve(DIR);
+        Files.createDirectories(root);
+        String name = String.format("it_%012d", state.iteration());
+        Path tmp = root.resolve("." + name + ".tmp");
+        LocalFiles.deleteTree(tmp);
+        Files.createDirectories(tmp);
+        for (java.util.Map.Entry<String, byte[]> e : parts.entrySet()) {
+            Files.write(tmp.resolve(e.getKey() + ".params"), e.getValue());
+        }
+        Files.write(tmp.resolve(STATE), Json.writeIndented(state));
+        Path target = root.resolve(name);
+        LocalFiles.deleteTree(target);
+        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        prune(root, keep);
+        return target;
+    }
+
+    /** The named parts of a checkpoint written by {@link #writeParts}; a missing part is refused by name. */
+    public static java.util.Map<String, byte[]> readParts(Path checkpoint, List<String> names) throws IOException {
+        java.util.Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        for (String n : names) {
+            Path f = checkpoint.resolve(n + ".params");
+            if (!Files.exists(f)) {
+                throw new IOException(checkpoint + " has no " + f.getFileName() + ": not a checkpoint of this kind of run");
+            }
+            out.put(n, Files.readAllBytes(f));
+        }
+        return out;
+    }
+
+    public static RunState readState(Path checkpoint) throws IOException {
+        return Json.mapper().readValue(checkpoint.resolve(STATE).toFile(), RunState.class);
+    }
+
     public static Optional<Path> latest(Path modelDir) throws IOException {
         List<Path> all = list(modelDir.resolve(DIR));
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));

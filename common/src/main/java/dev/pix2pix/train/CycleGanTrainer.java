@@ -46,7 +46,9 @@ import java.util.function.BooleanSupplier;
  * <p>Each epoch visits every A image once (shuffled, or in order with serial batches); each A image is paired
  * with a B image drawn at random from (seed, epoch, iteration), or the next one in order with serial batches.
  * The result is two ordinary model folders, {@code AtoB/} (G_A) and {@code BtoA/} (G_B), which translate,
- * colorize, evaluate and the workers use as they use any pix2pix model, and the run's {@code loss_log.jsonl}.
+ * colorize, evaluate and the workers use as they use any pix2pix model, the run's {@code loss_log.jsonl}, and
+ * checkpoints ({@code checkpoints/it_N/}: the four networks, their optimizers and both pools) from which a
+ * stopped run resumes exactly.
  */
 public final class CycleGanTrainer implements AutoCloseable {
     /** The CycleGAN-only options; the reference's defaults are {@link #defaults()}. */
@@ -82,15 +84,17 @@ public final class CycleGanTrainer implements AutoCloseable {
     private final FlatAdam optDB;
     private final ImagePool poolA;
     private final ImagePool poolB;
-    private int epochsDone;
-    private long iterations;
+    private RunState state;
 
     /**
      * @param spec G_A's architecture (A channels in, B channels out); the discriminators see one image
      *     ({@code conditionalD} must be false)
      */
-    public CycleGanTrainer(ModelSpec spec, TrainOptions options, CycleOptions cycle, DataSpec dataSpec,
-            UnalignedSet data, Path outDir, Device device) throws IOException {
+    private CycleGanTrainer(RunState state, CycleOptions cycle, UnalignedSet data, Path outDir, Device device,
+            Map<String, byte[]> restore) throws IOException {
+        ModelSpec spec = state.spec();
+        TrainOptions options = state.options();
+        DataSpec dataSpec = state.data();
         if (spec.conditionalD()) {
             throw new IllegalArgumentException("CycleGAN's discriminators see one image: the spec must be unconditional");
         }
@@ -122,6 +126,79 @@ public final class CycleGanTrainer implements AutoCloseable {
         this.optDB = new FlatAdam(dB.params(), manager, options.beta1(), 0.999, 1e-8);
         this.poolA = new ImagePool(cycle.poolSize(), manager, seed + 4);
         this.poolB = new ImagePool(cycle.poolSize(), manager, seed + 5);
+        this.state = state;
+        if (restore != null) {
+            gA.params().decode(restore.get("G_A"));
+            gB.params().decode(restore.get("G_B"));
+            dA.params().decode(restore.get("D_A"));
+            dB.params().decode(restore.get("D_B"));
+            optGA.decode(restore.get("optG_A"));
+            optGB.decode(restore.get("optG_B"));
+            optDA.decode(restore.get("optD_A"));
+            optDB.decode(restore.get("optD_B"));
+            poolA.decode(restore.get("poolA"));
+            poolB.decode(restore.get("poolB"));
+        }
+    }
+
+    private static final List<String> PARTS = List.of("G_A", "G_B", "D_A", "D_B", "optG_A", "optG_B", "optD_A", "optD_B",
+            "poolA", "poolB", "cycle");
+
+    /**
+     * A new run into {@code outDir}; refuses a folder that already holds checkpoints (resume it).
+     *
+     * @param spec G_A's architecture (A channels in, B channels out); the discriminators see one image
+     *     ({@code conditionalD} must be false)
+     */
+    public static CycleGanTrainer start(ModelSpec spec, TrainOptions options, CycleOptions cycle, DataSpec dataSpec,
+            UnalignedSet data, Path outDir, Device device) throws IOException {
+        if (Checkpoints.latest(outDir).isPresent()) {
+            throw new IllegalStateException(outDir + " already holds checkpoints of a run: resume it or choose another folder");
+        }
+        return new CycleGanTrainer(new RunState(spec, options, dataSpec, 1, 0, 0, CodeVersion.get()), cycle, data, outDir,
+                device, null);
+    }
+
+    /** Continues from the folder's latest checkpoint at its exact epoch and iteration (same options, same data). */
+    public static CycleGanTrainer resume(Path outDir, UnalignedSet data, Device device) throws IOException {
+        return resume(outDir, null, data, device);
+    }
+
+    /**
+     * The same with the checkpoint's options extended ({@link Trainer#resumableOptions}: more epochs), or null for
+     * the checkpoint's own.
+     */
+    public static CycleGanTrainer resume(Path outDir, TrainOptions options, UnalignedSet data, Device device)
+            throws IOException {
+        Path cp = Checkpoints.latest(outDir)
+                .orElseThrow(() -> new IllegalStateException(outDir + " has no checkpoint to resume from"));
+        Map<String, byte[]> parts = Checkpoints.readParts(cp, PARTS);
+        CycleOptions cycle = dev.pix2pix.msg.Json.mapper().readValue(parts.get("cycle"), CycleOptions.class);
+        RunState s = Checkpoints.readState(cp);
+        return new CycleGanTrainer(new RunState(s.spec(), options == null ? s.options() : options, s.data(), s.epoch(),
+                s.iterationInEpoch(),
+                s.iteration(), CodeVersion.get()), cycle, data, outDir, device, parts);
+    }
+
+    public RunState state() {
+        return state;
+    }
+
+    /** Writes a checkpoint of every network, optimizer and pool, and the run state. */
+    public Path checkpoint() throws IOException {
+        Map<String, byte[]> parts = new LinkedHashMap<>();
+        parts.put("G_A", gA.params().encode());
+        parts.put("G_B", gB.params().encode());
+        parts.put("D_A", dA.params().encode());
+        parts.put("D_B", dB.params().encode());
+        parts.put("optG_A", optGA.encode());
+        parts.put("optG_B", optGB.encode());
+        parts.put("optD_A", optDA.encode());
+        parts.put("optD_B", optDB.encode());
+        parts.put("poolA", poolA.encode());
+        parts.put("poolB", poolB.encode());
+        parts.put("cycle", dev.pix2pix.msg.Json.writeIndented(c));
+        return Checkpoints.writeParts(outDir, parts, state, o.keepCheckpoints());
     }
 
     public Generator generatorA() {
@@ -137,22 +214,27 @@ public final class CycleGanTrainer implements AutoCloseable {
         return ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
     }
 
-    /** Trains to the end or until {@code stop} answers true between iterations; publishes both generators. */
+    /**
+     * Trains to the end, or until {@code stop} answers true between iterations (then checkpoints and returns
+     * STOPPED); checkpoints every {@code checkpointEvery} epochs and at the end; publishes both generators.
+     */
     public Trainer.Result run(TrainListener listener, BooleanSupplier stop) throws IOException, InterruptedException {
         dev.pix2pix.nn.TorchEngine.gradMode(false);
         int total = o.totalEpochs();
         Map<String, Double> last = Map.of();
+        Path lastCheckpoint = null;
         try (BatchLoader loader = new BatchLoader(data.a(), o.seed(), o.batch(), o.serialBatches(), 0)) {
             NDArray acc = manager.zeros(new Shape(LOSSES.size()));
             NDArray accZero = manager.zeros(acc.getShape());
             try {
-                for (int epoch = 1; epoch <= total; epoch++) {
-                    loader.startEpoch(epoch, 0);
+                for (int epoch = state.epoch(); epoch <= total; epoch++) {
+                    long startIt = epoch == state.epoch() ? state.iterationInEpoch() : 0;
+                    loader.startEpoch(epoch, startIt);
                     double lr = o.learningRate(epoch);
                     long t0 = System.nanoTime();
                     acc.set(new NDIndex("..."), accZero);
                     long counted = 0;
-                    for (long it = 0; ; it++) {
+                    for (long it = startIt; ; it++) {
                         BatchLoader.Batch a = loader.take();
                         if (a == null) {
                             break;
@@ -162,26 +244,39 @@ public final class CycleGanTrainer implements AutoCloseable {
                         step(a, b, lr, acc);
                         loader.release(a);
                         counted++;
-                        iterations++;
-                        if (stop.getAsBoolean()) {
-                            publish();
-                            return new Trainer.Result(Trainer.Outcome.STOPPED, epoch, iterations, outDir, null, last);
+                        state = new RunState(state.spec(), o, state.data(), epoch, it + 1, state.iteration() + 1,
+                                state.codeVersion());
+                        boolean more = loader.hasMore();
+                        if (more && stop.getAsBoolean()) {
+                            lastCheckpoint = checkpoint();
+                            listener.checkpoint(epoch, state.iteration(), lastCheckpoint);
+                            return new Trainer.Result(Trainer.Outcome.STOPPED, epoch, state.iteration(), outDir,
+                                    lastCheckpoint, last);
                         }
                     }
-                    if (counted == 0) {
+                    if (counted == 0 && startIt == 0) {
                         throw new IllegalStateException("no usable images under A/: all were skipped");
                     }
                     float[] v = acc.toFloatArray();
                     Map<String, Double> means = new LinkedHashMap<>();
                     for (int i = 0; i < LOSSES.size(); i++) {
-                        means.put(LOSSES.get(i), v[i] / (double) counted);
+                        means.put(LOSSES.get(i), counted == 0 ? 0 : v[i] / (double) counted);
                     }
                     last = means;
                     double seconds = (System.nanoTime() - t0) / 1e9;
                     TrainListener.EpochStats stats = new TrainListener.EpochStats(epoch, total, means, seconds, lr);
                     LossLog.append(outDir, new LossLog.Entry(epoch, means, seconds, lr));
                     listener.epoch(stats);
-                    epochsDone = epoch;
+                    state = new RunState(state.spec(), o, state.data(), epoch + 1, 0, state.iteration(), state.codeVersion());
+                    boolean lastEpoch = epoch == total;
+                    if (epoch % o.checkpointEvery() == 0 || lastEpoch || stop.getAsBoolean()) {
+                        lastCheckpoint = checkpoint();
+                        listener.checkpoint(epoch, state.iteration(), lastCheckpoint);
+                    }
+                    if (!lastEpoch && stop.getAsBoolean()) {
+                        return new Trainer.Result(Trainer.Outcome.STOPPED, epoch, state.iteration(), outDir,
+                                lastCheckpoint, last);
+                    }
                 }
             } finally {
                 acc.close();
@@ -189,7 +284,7 @@ public final class CycleGanTrainer implements AutoCloseable {
             }
         }
         publish();
-        return new Trainer.Result(Trainer.Outcome.COMPLETED, total, iterations, outDir, null, last);
+        return new Trainer.Result(Trainer.Outcome.COMPLETED, total, state.iteration(), outDir, lastCheckpoint, last);
     }
 
     /**
@@ -286,9 +381,9 @@ public final class CycleGanTrainer implements AutoCloseable {
         String code = CodeVersion.get();
         String now = Instant.now().toString();
         ModelFolder.write(outDir.resolve("AtoB"), new ModelInfo(ModelInfo.FORMAT, specA, "translate", "unaligned", "AtoB",
-                o.size(), epochsDone, iterations, code, now, dataSpec.source()), gA);
+                o.size(), state.epoch() - 1, state.iteration(), code, now, dataSpec.source()), gA);
         ModelFolder.write(outDir.resolve("BtoA"), new ModelInfo(ModelInfo.FORMAT, specB, "translate", "unaligned", "BtoA",
-                o.size(), epochsDone, iterations, code, now, dataSpec.source()), gB);
+                o.size(), state.epoch() - 1, state.iteration(), code, now, dataSpec.source()), gB);
     }
 
     @Override

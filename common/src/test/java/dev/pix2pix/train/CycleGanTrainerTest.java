@@ -53,7 +53,7 @@ class CycleGanTrainerTest {
         List<TrainListener.EpochStats> epochs = new ArrayList<>();
         List<Integer> live = new ArrayList<>();
         try (UnalignedSet set = UnalignedSet.open(data, 3, 3, pre, null);
-                CycleGanTrainer t = new CycleGanTrainer(SPEC, o, new CycleGanTrainer.CycleOptions(10, 10, 0.5, 3),
+                CycleGanTrainer t = CycleGanTrainer.start(SPEC, o, new CycleGanTrainer.CycleOptions(10, 10, 0.5, 3),
                         new DataSpec("unaligned", "AtoB", "generated scenes"), set, out, Device.cpu())) {
             assertEquals(6, set.a().size());
             assertEquals(8, set.b().size());
@@ -94,6 +94,44 @@ class CycleGanTrainerTest {
         }
         System.out.printf(java.util.Locale.ROOT, "cycle reconstruction L1 on held-out A: trained %.4f, fresh %.4f%n", trained, fresh);
         assertTrue(trained < fresh * 0.8, "cycle reconstruction L1: trained " + trained + ", fresh " + fresh);
+    }
+
+    /** Stopped mid-epoch and resumed from its checkpoint, a run ends with the same weights as one that never stopped. */
+    @Test
+    void resumeIsExact(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        write(data.resolve("A"), 1, 3, true);
+        write(data.resolve("B"), 101, 4, false);
+        ModelSpec spec = new ModelSpec("resnet_6blocks", "basic", 3, 4, 4, "instance", 3, 3, false, false);
+        TrainOptions o = new TrainOptions(2, 1, 0, 1, SIZE, 36, true, "lsgan", 0, 0, 0, 0, 1e-3, 0.5, 3, 1, 2, 0);
+        CycleGanTrainer.CycleOptions c = new CycleGanTrainer.CycleOptions(10, 10, 0.5, 2);
+        DataSpec ds = new DataSpec("unaligned", "AtoB", "generated scenes");
+        Preprocessing pre = o.preprocessing(spec.sizeMultiple());
+        byte[] straight;
+        try (UnalignedSet set = UnalignedSet.open(data, 3, 3, pre, null);
+                CycleGanTrainer t = CycleGanTrainer.start(spec, o, c, ds, set, tmp.resolve("straight"), Device.cpu())) {
+            assertEquals(Trainer.Outcome.COMPLETED, t.run(new TrainListener() {}, () -> false).outcome());
+            straight = t.generatorA().params().encode();
+        }
+        Path out = tmp.resolve("stopped");
+        int[] calls = {0};
+        try (UnalignedSet set = UnalignedSet.open(data, 3, 3, pre, null);
+                CycleGanTrainer t = CycleGanTrainer.start(spec, o, c, ds, set, out, Device.cpu())) {
+            Trainer.Result r = t.run(new TrainListener() {}, () -> ++calls[0] >= 5);
+            assertEquals(Trainer.Outcome.STOPPED, r.outcome());
+            assertEquals(5, r.iteration(), "stopped in epoch 2, after its 2nd iteration");
+        }
+        try (UnalignedSet set = UnalignedSet.open(data, 3, 3, pre, null);
+                CycleGanTrainer t = CycleGanTrainer.resume(out, set, Device.cpu())) {
+            assertEquals(2, t.state().epoch());
+            assertEquals(2, t.state().iterationInEpoch());
+            Trainer.Result r = t.run(new TrainListener() {}, () -> false);
+            assertEquals(Trainer.Outcome.COMPLETED, r.outcome());
+            assertEquals(9, r.iteration());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(straight, t.generatorA().params().encode(),
+                    "G_A after a stop and resume equals the uninterrupted run's");
+        }
+        assertTrue(Files.isDirectory(out.resolve("AtoB")) && Files.isDirectory(out.resolve("BtoA")));
     }
 
     static double cycleL1(Path images, Path aToB, Path bToA) throws Exception {

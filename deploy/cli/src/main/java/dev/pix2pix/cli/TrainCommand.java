@@ -205,19 +205,28 @@ final class TrainCommand implements Callable<Integer> {
         if (lay != Layout.UNALIGNED) {
             throw new IllegalArgumentException("--model cyclegan trains on --layout unaligned (folders A/ and B/ of unrelated images)");
         }
-        if (resume) {
-            throw new IllegalArgumentException("--resume is not available for cyclegan yet: start a new run");
-        }
         TrainPlan plan = TrainPlan.cycleGan(flags.options(), data.toAbsolutePath().toString());
         ModelSpec spec = plan.spec();
         TrainOptions options = plan.options();
+        Optional<RunState> saved = dev.pix2pix.train.Checkpoints.latest(out).isPresent()
+                ? Optional.of(dev.pix2pix.train.Checkpoints.readState(dev.pix2pix.train.Checkpoints.latest(out).get()))
+                : Optional.empty();
+        if (resume) {
+            // the checkpoint's architecture and options; the data must open the same way
+            RunState s = saved.orElseThrow(() -> new IllegalStateException(out + " has no checkpoint to resume from"));
+            spec = s.spec();
+            options = Trainer.resumableOptions(s, null, flags.epochs, flags.epochsDecay);
+        } else if (saved.isPresent()) {
+            throw new IllegalStateException(out + " already holds a run's checkpoints: add --resume, or choose another --out");
+        }
         CycleGanTrainer.CycleOptions cycle = new CycleGanTrainer.CycleOptions(lambdaA, lambdaB, lambdaIdentity, poolSize);
         Device dev = EngineSetup.device(device, false, System.err);
         Path cache = noCache ? null : cacheDir != null ? cacheDir : defaultCacheDir();
         Stopper stopper = new Stopper();
         try (UnalignedSet set = UnalignedSet.open(data, spec.inputNc(), spec.outputNc(),
                 options.preprocessing(spec.sizeMultiple()), cache);
-                CycleGanTrainer t = new CycleGanTrainer(spec, options, cycle, plan.dataSpec(), set, out, dev)) {
+                CycleGanTrainer t = resume ? CycleGanTrainer.resume(out, options, set, dev)
+                        : CycleGanTrainer.start(spec, options, cycle, plan.dataSpec(), set, out, dev)) {
             stopper.install();
             if (!json) {
                 System.err.printf("training CycleGAN (%s) on %d A and %d B images for %d epochs on %s%n", spec.netG(),

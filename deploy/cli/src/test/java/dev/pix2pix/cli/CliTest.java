@@ -84,6 +84,11 @@ class CliTest {
             assertTrue(lines.get(0).get(k).asDouble() > 0, k + " in " + lines.get(0));
         }
         assertEquals("done", lines.get(2).get("event").asText());
+        CliRun more = run("train", "--model", "cyclegan", "--layout", "unaligned", "--data", data.toString(), "--out",
+                out.toString(), "--epochs", "2", "--epochs-decay", "1", "--device", "cpu", "--json", "--no-cache", "--resume");
+        assertEquals(0, more.code(), more.err());
+        assertEquals(2, more.jsonLines().size(), "one more epoch after the checkpoint's two: " + more.out());
+        assertEquals(3, more.jsonLines().get(0).get("epoch").asInt());
         CliRun t = run("translate", "--model", out.resolve("AtoB").toString(), "--input", data.resolve("A").toString(),
                 "--output", tmp.resolve("t").toString(), "--device", "cpu");
         assertEquals(0, t.code(), t.err());
