@@ -19,23 +19,23 @@ import dev.pix2pix.nn.Pass;
  * Parameters are named as in the reference's nn.Sequential ({@code model.N...}) so its state dicts load as
  * they are; with ngf 64 and instance norm it has 11,378,179 (9 blocks) or 7,837,699 (6 blocks) parameters.
  */
-public final class ResnetGenerator implements Generator {
-    private final ModelSpec spec;
-    private final ParamStore params;
+public final class ResnetGenerator extends BaseGenerator {
     private final int blocks;
     private final boolean dropout;
-    private boolean half;
 
     public ResnetGenerator(ModelSpec spec, NDManager manager, long seed) {
+        super(requireResnet(spec), new ParamStore(manager, seed));
+        this.blocks = spec.resnetBlocks();
+        this.dropout = spec.dropout();
+        build();
+        params.flatten();
+    }
+
+    private static ModelSpec requireResnet(ModelSpec spec) {
         if (spec.resnetBlocks() == 0) {
             throw new IllegalArgumentException(spec.netG() + " is not a ResNet generator");
         }
-        this.spec = spec;
-        this.blocks = spec.resnetBlocks();
-        this.dropout = spec.dropout();
-        this.params = new ParamStore(manager, seed);
-        build();
-        params.flatten();
+        return spec;
     }
 
     /** The Sequential's index of the first up-sampling layer (after the blocks at 10 .. 10 + blocks - 1). */
@@ -79,43 +79,15 @@ public final class ResnetGenerator implements Generator {
         }
     }
 
+    /** The reflection pads need sides over 3 at the input and over 1 after two halvings. */
     @Override
-    public ModelSpec spec() {
-        return spec;
+    int minimumSide() {
+        return 16;
     }
 
     @Override
-    public ParamStore params() {
-        return params;
-    }
-
-    @Override
-    public void toHalf() {
-        params.castTo(DataType.FLOAT16);
-        half = true;
-    }
-
-    @Override
-    public boolean isHalf() {
-        return half;
-    }
-
-    @Override
-    public NDArray forward(NDArray x, Pass pass) {
-        long h = x.getShape().get(2), w = x.getShape().get(3);
-        int mult = spec.sizeMultiple();
-        if (h % mult != 0 || w % mult != 0 || h < 16 || w < 16) {
-            throw new IllegalArgumentException(
-                    spec.netG() + " needs sides that are multiples of " + mult + " and at least 16, got " + w + "x" + h);
-        }
+    NDArray run(NDArray x, Pass pass) {
         NDArray[] masks = seededMasks(x.getShape(), pass);
-        if (!half) {
-            return run(x, pass, masks);
-        }
-        return run(x.toType(DataType.FLOAT16, false), pass, masks).toType(DataType.FLOAT32, false);
-    }
-
-    private NDArray run(NDArray x, Pass pass, NDArray[] masks) {
         Norm norm = spec.normType();
         NDArray y = Layers.conv(Layers.reflectPad(x, 3), params, "model.1", 1, 0);
         y = Activation.relu(Layers.norm(y, params, "model.2", norm, pass));
@@ -151,12 +123,7 @@ public final class ResnetGenerator implements Generator {
             shapes[i] = s;
             layers[i] = i;
         }
-        return Layers.seededMasks(shapes, layers, pass.itemSeeds(), half ? DataType.FLOAT16 : DataType.FLOAT32,
+        return Layers.seededMasks(shapes, layers, pass.itemSeeds(), isHalf() ? DataType.FLOAT16 : DataType.FLOAT32,
                 pass.manager());
-    }
-
-    @Override
-    public void close() {
-        params.close();
     }
 }

@@ -23,17 +23,13 @@ import java.util.List;
  * <p>One quirk is reproduced on purpose: the reference's in-place LeakyReLU also modifies the
  * tensor it concatenates, so each skip carries LeakyReLU(x), not x.
  */
-public final class UnetGenerator implements Generator {
-    private final ModelSpec spec;
-    private final ParamStore params;
+public final class UnetGenerator extends BaseGenerator {
     private final Level[] levels;
-    private boolean half;
 
     private record Level(String prefix, long outer, long inner, long input, boolean dropout) {}
 
     public UnetGenerator(ModelSpec spec, NDManager manager, long seed) {
-        this.spec = spec;
-        this.params = new ParamStore(manager, seed);
+        super(spec, new ParamStore(manager, seed));
         int downs = spec.numDowns();
         long ngf = spec.ngf();
         levels = new Level[downs];
@@ -90,46 +86,10 @@ public final class UnetGenerator implements Generator {
         }
     }
 
+    /** x [N, inputNc, H, W] in [-1, 1], of the weights' type. */
     @Override
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public ParamStore params() {
-        return params;
-    }
-
-    /**
-     * Switches the weights to float16 for inference: tensor-core speed on a GPU, outputs within one level of 255 of
-     * float32 in our checks (on a CPU it runs, but far slower). One way: the float32 weights are dropped.
-     */
-    @Override
-    public void toHalf() {
-        params.castTo(DataType.FLOAT16);
-        half = true;
-    }
-
-    @Override
-    public boolean isHalf() {
-        return half;
-    }
-
-    /** x [N, inputNc, H, W] in [-1, 1], H and W multiples of {@link ModelSpec#sizeMultiple()}. */
-    @Override
-    public NDArray forward(NDArray x, Pass pass) {
-        long h = x.getShape().get(2), w = x.getShape().get(3);
-        int mult = spec.sizeMultiple();
-        if (h % mult != 0 || w % mult != 0) {
-            throw new IllegalArgumentException(
-                    spec.netG() + " needs sides that are multiples of " + mult + ", got " + w + "x" + h);
-        }
-        NDArray[] masks = seededMasks(x.getShape(), pass);
-        if (!half) {
-            return level(x, 0, pass, masks);
-        }
-        // half inside, float32 at the edges: callers never see the difference
-        return level(x.toType(DataType.FLOAT16, false), 0, pass, masks).toType(DataType.FLOAT32, false);
+    NDArray run(NDArray x, Pass pass) {
+        return level(x, 0, pass, seededMasks(x.getShape(), pass));
     }
 
     /** Seeded dropout masks indexed by level (null where a level has none), or null when the pass draws none. */
@@ -149,7 +109,7 @@ public final class UnetGenerator implements Generator {
         NDArray[] masks = new NDArray[levels.length];
         if (!shapes.isEmpty()) {
             NDArray[] drawn = Layers.seededMasks(shapes.toArray(Shape[]::new), at.stream().mapToInt(Integer::intValue).toArray(),
-                    pass.itemSeeds(), half ? DataType.FLOAT16 : DataType.FLOAT32, pass.manager());
+                    pass.itemSeeds(), isHalf() ? DataType.FLOAT16 : DataType.FLOAT32, pass.manager());
             for (int k = 0; k < drawn.length; k++) {
                 masks[at.get(k)] = drawn[k];
             }
@@ -183,10 +143,5 @@ public final class UnetGenerator implements Generator {
             }
         }
         return spec.skips() ? a.concat(u, 1) : u;
-    }
-
-    @Override
-    public void close() {
-        params.close();
     }
 }
