@@ -134,16 +134,12 @@ final class TrainCommand implements Callable<Integer> {
 
                 @Override
                 public void epoch(EpochStats e) {
-                    Map<String, Object> line = new LinkedHashMap<>();
-                    line.put("event", "epoch");
-                    line.put("epoch", e.epoch());
-                    line.putAll(e.losses());
-                    line.put("seconds", e.seconds());
+                    String line = epochLine(e);
                     if (json) {
-                        System.out.println(JsonLine.of(line));
+                        System.out.println(line);
                     } else {
                         bar.end();
-                        System.err.println(JsonLine.of(line));
+                        System.err.println(line);
                     }
                 }
             }, stopper::requested);
@@ -235,12 +231,7 @@ final class TrainCommand implements Callable<Integer> {
             Trainer.Result r = t.run(new TrainListener() {
                 @Override
                 public void epoch(EpochStats e) {
-                    Map<String, Object> line = new LinkedHashMap<>();
-                    line.put("event", "epoch");
-                    line.put("epoch", e.epoch());
-                    line.putAll(e.losses());
-                    line.put("seconds", e.seconds());
-                    (json ? System.out : System.err).println(JsonLine.of(line));
+                    (json ? System.out : System.err).println(epochLine(e));
                 }
             }, stopper::requested);
             Map<String, Object> done = new LinkedHashMap<>();
@@ -256,5 +247,15 @@ final class TrainCommand implements Callable<Integer> {
         } finally {
             stopper.finished();
         }
+    }
+
+    /** One epoch as a JSON line: {"event":"epoch","epoch":N, the losses..., "seconds":S}, for either model. */
+    private static String epochLine(TrainListener.EpochStats e) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("event", "epoch");
+        line.put("epoch", e.epoch());
+        line.putAll(e.losses());
+        line.put("seconds", e.seconds());
+        return JsonLine.of(line);
     }
 }
