@@ -46,8 +46,8 @@ class CycleGanTrainerTest {
     void unpairedTrainingLearnsToCycle(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("data");
         write(data.resolve("A"), 1, 6, true);
-        write(data.resolve("B"), 101, 8, false);
-        TrainOptions o = new TrainOptions(12, 0, 0, 1, SIZE, SIZE, false, "lsgan", 0, 0, 0, 0, 1e-3, 0.5, 7, 100, 1, 0);
+        write(data.resolve("B"), 101, 6, false);
+        TrainOptions o = new TrainOptions(12, 0, 0, 1, SIZE, SIZE, false, "lsgan", 0, 0, 0, 0, 1e-3, 0.5, 7, 100, 1, 0, null, true);
         Preprocessing pre = o.preprocessing(SPEC.sizeMultiple());
         Path out = tmp.resolve("model");
         List<TrainListener.EpochStats> epochs = new ArrayList<>();
@@ -56,7 +56,7 @@ class CycleGanTrainerTest {
                 CycleGanTrainer t = CycleGanTrainer.start(SPEC, o, new CycleGanTrainer.CycleOptions(10, 10, 0.5, 3),
                         new DataSpec("unaligned", "AtoB", "generated scenes"), set, out, Device.cpu())) {
             assertEquals(6, set.a().size());
-            assertEquals(8, set.b().size());
+            assertEquals(6, set.b().size());
             Trainer.Result r = t.run(new TrainListener() {
                 @Override
                 public void epoch(EpochStats e) {
@@ -70,9 +70,12 @@ class CycleGanTrainerTest {
         assertEquals(12, epochs.size());
         assertEquals(CycleGanTrainer.LOSSES, List.copyOf(epochs.get(0).losses().keySet()));
         Map<String, Double> first = epochs.get(0).losses();
-        Map<String, Double> last = epochs.get(11).losses();
+        // serial batches: every epoch sees the same six A and six B images, so epoch means are comparable;
+        // the last three epochs' mean (not one epoch, which a GAN step can spike) against the first epoch
         for (String k : List.of("cycle_A", "cycle_B")) {
-            assertTrue(last.get(k) < first.get(k) * 0.7, k + " " + first.get(k) + " -> " + last.get(k));
+            List<Double> curve = epochs.stream().map(e -> e.losses().get(k)).toList();
+            double tail = curve.subList(9, 12).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            assertTrue(tail < first.get(k) * 0.8, k + " per epoch: " + curve);
         }
         for (String k : CycleGanTrainer.LOSSES) {
             assertTrue(first.get(k) > 0 && Double.isFinite(first.get(k)), k + " = " + first.get(k));
