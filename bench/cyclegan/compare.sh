@@ -40,3 +40,17 @@ print("| %s | %.4f | %.2f | %.3f | %.3f / %.3f / %.3f | %.1f (%.1f) | %s |" % (l
 import json, sys
 print(" ".join("%d:%.3f" % (e["epoch"], e["cycle_A"] / 10) for e in map(json.loads, sys.stdin)))'
 } | tee "$work/table.md"
+# a strip of the first six held-out photos: rows gray input | pix2pix | CycleGAN | truth (stays in WORK_DIR: the
+# photos' licence is for research use, so it is not committed)
+"$PY" - "$work" <<'PY'
+import os, sys
+from PIL import Image
+w = sys.argv[1]; names = sorted(os.listdir(os.path.join(w, "data/test/truth")))[:6]
+rows = ["data/test/gray", "out-pix2pix", "out-cyclegan", "data/test/truth"]
+tiles = [[Image.open(os.path.join(w, r, n)).convert("RGB") for n in names] for r in rows]
+s = tiles[0][0].size[0]; strip = Image.new("RGB", (s * len(names), s * len(rows)), "white")
+for y, row in enumerate(tiles):
+    for x, t in enumerate(row):
+        strip.paste(t.resize((s, s)), (x * s, y * s))
+strip.save(os.path.join(w, "strip.png")); print("strip: %s (rows: gray, pix2pix, CycleGAN, truth)" % os.path.join(w, "strip.png"))
+PY

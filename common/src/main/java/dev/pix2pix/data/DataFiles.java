@@ -31,6 +31,34 @@ public interface DataFiles {
     /** A listed file's bytes (may wait for it to arrive). */
     byte[] read(String name) throws IOException;
 
+    /** The files below {@code folder}/ of this set, named relative to it (CycleGAN's A/ and B/). */
+    default DataFiles under(String folder) {
+        DataFiles parent = this;
+        String prefix = folder.endsWith("/") ? folder : folder + "/";
+        return new DataFiles() {
+            @Override
+            public String identity() {
+                return parent.identity() + "/" + folder;
+            }
+
+            @Override
+            public List<FileInfo> list() throws IOException {
+                List<FileInfo> out = new ArrayList<>();
+                for (FileInfo f : parent.list()) {
+                    if (f.name().startsWith(prefix)) {
+                        out.add(new FileInfo(f.name().substring(prefix.length()), f.size(), f.stamp()));
+                    }
+                }
+                return out;
+            }
+
+            @Override
+            public byte[] read(String name) throws IOException {
+                return parent.read(prefix + name);
+            }
+        };
+    }
+
     /** The image files under a local folder. */
     static DataFiles folder(Path dir) {
         Path root = dir.toAbsolutePath().normalize();

@@ -21,17 +21,40 @@ public record UnalignedSet(PairSet a, PairSet b) implements AutoCloseable {
                 throw new IOException("layout unaligned needs folders A/ and B/ under " + root + " (no " + side + "/)");
             }
         }
-        PairSet a = side(root.resolve("A"), channelsA, pre, cacheRoot);
+        return open(DataFiles.folder(root), channelsA, channelsB, pre, cacheRoot);
+    }
+
+    /** The same over any set of files (worker-train's S3 copy): those below A/ and those below B/. */
+    public static UnalignedSet open(DataFiles files, int channelsA, int channelsB, Preprocessing pre, Path cacheRoot)
+            throws IOException {
+        PairSet a = side(files.under("A"), channelsA, pre, cacheRoot);
         try {
-            return new UnalignedSet(a, side(root.resolve("B"), channelsB, pre, cacheRoot));
+            return new UnalignedSet(a, side(files.under("B"), channelsB, pre, cacheRoot));
         } catch (IOException | RuntimeException e) {
             a.close();
             throw e;
         }
     }
 
-    private static PairSet side(Path dir, int channels, Preprocessing pre, Path cacheRoot) throws IOException {
-        PairSet.Builder b = PairSet.builder(DataFiles.folder(dir), Layout.UNALIGNED).channels(channels, channels)
+    /** Both sides' findings together (B's entries count once drawn). */
+    public DataReport report() {
+        DataReport ra = a.report();
+        DataReport rb = b.report();
+        java.util.List<UnusableSample> skipped = new java.util.ArrayList<>(ra.skipped());
+        skipped.addAll(rb.skipped());
+        return new DataReport(ra.listed() + rb.listed(), ra.usable() + rb.usable(), skipped);
+    }
+
+    /** Both sides' file names relative to the set's root (A/..., B/...). */
+    public java.util.List<String> fileNames() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        a.fileNames().forEach(n -> names.add("A/" + n));
+        b.fileNames().forEach(n -> names.add("B/" + n));
+        return names;
+    }
+
+    private static PairSet side(DataFiles dir, int channels, Preprocessing pre, Path cacheRoot) throws IOException {
+        PairSet.Builder b = PairSet.builder(dir, Layout.UNALIGNED).channels(channels, channels)
                 .preprocessing(pre);
         if (cacheRoot != null) {
             b.preparedCache(cacheRoot);

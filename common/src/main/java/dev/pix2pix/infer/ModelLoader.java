@@ -31,8 +31,21 @@ public final class ModelLoader {
     }
 
     public static Loaded load(Path path, NDManager manager) throws IOException {
+        return load(path, null, manager);
+    }
+
+    /**
+     * @param direction for a CycleGAN folder (AtoB/ and BtoA/), the generator to load: AtoB (null) or BtoA; see
+     *     {@link ModelFolder#pick}
+     */
+    public static Loaded load(Path path, String direction, NDManager manager) throws IOException {
         if (Files.isDirectory(path)) {
-            return new Loaded(ModelFolder.loadGenerator(path, manager), ModelFolder.readInfo(path));
+            Path dir = ModelFolder.pick(path, direction);
+            return new Loaded(ModelFolder.loadGenerator(dir, manager), ModelFolder.readInfo(dir));
+        }
+        if (direction != null) {
+            throw new IllegalArgumentException(path.getFileName() + " is one generator: a direction picks a generator "
+                    + "of a CycleGAN folder (AtoB/ and BtoA/)");
         }
         if (!Files.isRegularFile(path)) {
             throw new IOException("no model at " + path + " (a model folder or a .pth file)");

@@ -37,12 +37,47 @@ public final class Translator {
     private final ModelInfo info;
     private final InferenceSettings settings;
     private final int renderSize;
+    /** An RGB model asked to colorize: its chroma on the input's own full-resolution lightness. */
+    private final boolean chromaOnly;
 
     public Translator(Generator g, ModelInfo info, InferenceSettings settings) {
+        this(g, info, settings, false);
+    }
+
+    /**
+     * @param colorize colorize mode: with a colorize (L -> ab) model as always; with an RGB model (CycleGAN's gray
+     *     -> colour) only the output's chroma is used, on the input's full-resolution lightness (see
+     *     {@link #modeRefusal})
+     */
+    public Translator(Generator g, ModelInfo info, InferenceSettings settings, boolean colorize) {
         this.g = g;
         this.info = info;
         this.settings = settings;
         this.renderSize = check(g.spec(), info, settings);
+        this.chromaOnly = colorize && !info.colorize();
+        String refusal = modeRefusal(info, colorize ? "colorize" : null);
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal);
+        }
+    }
+
+    /**
+     * Why a model cannot run in a mode, or null when it can: a colorize model only colorizes; a model with three
+     * output channels translates, and also colorizes keeping the input's lightness (its chroma only, as a
+     * colorize model's output is); others only translate.
+     *
+     * @param mode translate | colorize, or null for the model's own
+     */
+    public static String modeRefusal(ModelInfo info, String mode) {
+        if (mode == null || mode.equals(info.colorize() ? "colorize" : "translate")) {
+            return null;
+        }
+        if (mode.equals("colorize") && info.spec().outputNc() == 3) {
+            return null;
+        }
+        return "mode " + mode + " does not fit this model, which was trained to "
+                + (info.colorize() ? "colorize" : "translate") + (mode.equals("colorize")
+                        ? " and has " + info.spec().outputNc() + " output channels (colorize needs ab or RGB)" : "");
     }
 
     /**
@@ -83,6 +118,10 @@ public final class Translator {
         if (info.colorize()) {
             lightness = Lab.lightnessPlane(src);
             base = new FloatImage(1, src.height(), src.width(), lightness);
+        } else if (chromaOnly) {
+            lightness = Lab.lightnessPlane(src);
+            base = spec.inputNc() == 1 ? new FloatImage(1, src.height(), src.width(), grayPlane(src))
+                    : src.channels() == 1 ? src.toRgb() : src;
         } else if (spec.inputNc() == 1) {
             base = new FloatImage(1, src.height(), src.width(), grayPlane(src));
         } else {
@@ -177,6 +216,10 @@ public final class Translator {
         }
         float[] unit = Tensors.toUnitClamped(output);
         FloatImage restored = p.fitted().restore(new FloatImage(c, ch, cw, unit)).clamp01();
+        if (chromaOnly) {
+            FloatImage lab = Lab.rgbToLab(restored);
+            return Lab.composePreservingL(p.lightness(), lab.plane(1), lab.plane(2), src.height(), src.width());
+        }
         return c == 1 ? restored.toRgb() : restored;
     }
 

@@ -17,7 +17,54 @@ public final class ModelFolder {
     public static final String INFO = "model.json";
     public static final String WEIGHTS = "generator.params";
 
+    /** CycleGAN's folder: two model folders, one per generator, and no model.json of its own. */
+    public static final String A_TO_B = "AtoB";
+    public static final String B_TO_A = "BtoA";
+
     private ModelFolder() {}
+
+    /**
+     * The subfolder of a CycleGAN folder that a direction names: AtoB (G_A, the default when null) or BtoA (G_B).
+     *
+     * @throws IllegalArgumentException for any other direction
+     */
+    public static String member(String direction) {
+        if (direction == null || direction.equalsIgnoreCase(A_TO_B)) {
+            return A_TO_B;
+        }
+        if (direction.equalsIgnoreCase(B_TO_A)) {
+            return B_TO_A;
+        }
+        throw new IllegalArgumentException("unknown direction '" + direction + "' (AtoB|BtoA)");
+    }
+
+    /** Whether {@code dir} is a CycleGAN folder (AtoB/ and BtoA/ model folders, no model.json at the top). */
+    public static boolean isPair(Path dir) {
+        return !Files.exists(dir.resolve(INFO)) && Files.exists(dir.resolve(A_TO_B).resolve(INFO))
+                && Files.exists(dir.resolve(B_TO_A).resolve(INFO));
+    }
+
+    /**
+     * The model folder to load: {@code dir} itself when it holds one generator, its AtoB/ or BtoA/ when it is a
+     * CycleGAN folder. A direction given for a one-generator folder must be the one it was trained for.
+     *
+     * @param direction AtoB | BtoA, or null (a CycleGAN folder's AtoB)
+     */
+    public static Path pick(Path dir, String direction) throws IOException {
+        if (isPair(dir)) {
+            return dir.resolve(member(direction));
+        }
+        if (direction != null) {
+            ModelInfo info = readInfo(dir);
+            String trained = info.direction();
+            if (info.colorize() || trained == null || !trained.equalsIgnoreCase(member(direction))) {
+                throw new IllegalArgumentException(dir + " holds one generator ("
+                        + (info.colorize() ? "colorize" : trained) + "): a direction picks a generator of a CycleGAN "
+                        + "folder (AtoB/ and BtoA/)");
+            }
+        }
+        return dir;
+    }
 
     public static void write(Path dir, ModelInfo info, Generator g) throws IOException {
         Files.createDirectories(dir);

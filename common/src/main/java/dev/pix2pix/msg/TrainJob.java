@@ -15,11 +15,53 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param direction     which side is the input; null = AtoB
  * @param output        s3:// prefix the model folder (checkpoints, samples) is written to
  * @param options       engine options; null or any null field = engine default
+ * @param model         pix2pix (paired; null = pix2pix) or cyclegan (unpaired, layout unaligned)
+ * @param cycleGan      CycleGAN's own weights and pool size; null or any null field = the reference's default
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TrainJob(String schemaVersion, String jobId, String dataset, Layout layout, Direction direction,
-                       String output, Options options) {
+                       String output, Options options, Model model, CycleGan cycleGan) {
+
+    /** A pix2pix job. */
+    public TrainJob(String schemaVersion, String jobId, String dataset, Layout layout, Direction direction,
+            String output, Options options) {
+        this(schemaVersion, jobId, dataset, layout, direction, output, options, null, null);
+    }
+
+    /** The same job training CycleGAN with these options (null = defaults). */
+    public TrainJob asCycleGan(CycleGan c) {
+        return new TrainJob(schemaVersion, jobId, dataset, Layout.UNALIGNED, direction, output, options, Model.CYCLEGAN, c);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isCycleGan() {
+        return model == Model.CYCLEGAN;
+    }
+
+    public enum Model {
+        PIX2PIX("pix2pix"),
+        CYCLEGAN("cyclegan");
+
+        private final String wire;
+
+        Model(String wire) {
+            this.wire = wire;
+        }
+
+        @JsonValue
+        public String wire() {
+            return wire;
+        }
+    }
+
+    /**
+     * CycleGAN's own options, the reference's names: cycle-consistency weights (lambda_A, lambda_B), the identity
+     * loss as a fraction of them (lambda_identity) and the image pool per discriminator (pool_size).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record CycleGan(Double lambdaA, Double lambdaB, Double lambdaIdentity, Integer poolSize) {}
 
     public static TrainJob of(String jobId, String dataset, Layout layout, String output, Options options) {
         return new TrainJob(SchemaVersion.CURRENT, jobId, dataset, layout, null, output, options);
@@ -31,7 +73,9 @@ public record TrainJob(String schemaVersion, String jobId, String dataset, Layou
         /** Matching file names under A/ and B/. */
         FOLDERS("folders"),
         /** Colour images only: input is their L channel, target their ab channels. */
-        COLOR("color");
+        COLOR("color"),
+        /** Unrelated images under A/ and B/, of different counts (CycleGAN). */
+        UNALIGNED("unaligned");
 
         private final String wire;
 

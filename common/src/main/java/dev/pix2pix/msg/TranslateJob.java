@@ -18,11 +18,18 @@ import java.util.List;
  * @param output        s3:// prefix results are written to (relative key below input kept)
  * @param mode          translate (default) or colorize
  * @param options       null or any null field = default
+ * @param direction     for a CycleGAN model folder (AtoB/ and BtoA/): which generator, AtoB (G_A, null) or BtoA
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TranslateJob(String schemaVersion, String jobId, String model, String input, List<String> inputs,
-                           String output, Mode mode, Options options) {
+                           String output, Mode mode, Options options, TrainJob.Direction direction) {
+
+    /** A job with the model's only generator (or a CycleGAN folder's AtoB). */
+    public TranslateJob(String schemaVersion, String jobId, String model, String input, List<String> inputs,
+            String output, Mode mode, Options options) {
+        this(schemaVersion, jobId, model, input, inputs, output, mode, options, null);
+    }
 
     public static TranslateJob ofPrefix(String jobId, String model, String input, String output, Mode mode,
                                         Options options) {

@@ -50,7 +50,7 @@ import java.util.function.BooleanSupplier;
  * checkpoints ({@code checkpoints/it_N/}: the four networks, their optimizers and both pools) from which a
  * stopped run resumes exactly.
  */
-public final class CycleGanTrainer implements AutoCloseable {
+public final class CycleGanTrainer implements TrainingRun {
     /** The CycleGAN-only options; the reference's defaults are {@link #defaults()}. */
     public record CycleOptions(double lambdaA, double lambdaB, double lambdaIdentity, int poolSize) {
         public CycleOptions {
@@ -180,6 +180,7 @@ public final class CycleGanTrainer implements AutoCloseable {
                 s.iteration(), CodeVersion.get()), cycle, data, outDir, device, parts);
     }
 
+    @Override
     public RunState state() {
         return state;
     }
@@ -218,12 +219,14 @@ public final class CycleGanTrainer implements AutoCloseable {
      * Trains to the end, or until {@code stop} answers true between iterations (then checkpoints and returns
      * STOPPED); checkpoints every {@code checkpointEvery} epochs and at the end; publishes both generators.
      */
+    @Override
     public Trainer.Result run(TrainListener listener, BooleanSupplier stop) throws IOException, InterruptedException {
         dev.pix2pix.nn.TorchEngine.gradMode(false);
         int total = o.totalEpochs();
         Map<String, Double> last = Map.of();
         Path lastCheckpoint = null;
         try (BatchLoader loader = new BatchLoader(data.a(), o.seed(), o.batch(), o.serialBatches(), 0)) {
+            ProgressMeter meter = new ProgressMeter(o.batch());
             NDArray acc = manager.zeros(new Shape(LOSSES.size()));
             NDArray accZero = manager.zeros(acc.getShape());
             try {
@@ -235,6 +238,7 @@ public final class CycleGanTrainer implements AutoCloseable {
                     acc.set(new NDIndex("..."), accZero);
                     long counted = 0;
                     for (long it = startIt; ; it++) {
+                        long tIt = System.nanoTime();
                         BatchLoader.Batch a = loader.take();
                         if (a == null) {
                             break;
@@ -247,6 +251,11 @@ public final class CycleGanTrainer implements AutoCloseable {
                         state = new RunState(state.spec(), o, state.data(), epoch, it + 1, state.iteration() + 1,
                                 state.codeVersion());
                         boolean more = loader.hasMore();
+                        TrainListener.Progress p = meter.iteration((System.nanoTime() - tIt) / 1e9, epoch, total, it,
+                                more, state.iteration(), loader.iterationsPerEpoch());
+                        if (p != null) {
+                            listener.progress(p);
+                        }
                         if (more && stop.getAsBoolean()) {
                             lastCheckpoint = checkpoint();
                             listener.checkpoint(epoch, state.iteration(), lastCheckpoint);

@@ -18,13 +18,25 @@ import java.util.Locale;
  * {@code pix2pix train}, {@code pix2pix submit train} (to refuse before publishing) and worker-train
  * all come here.
  */
-public record TrainPlan(ModelSpec spec, TrainOptions options, Layout layout, Direction direction, DataSpec dataSpec) {
+public record TrainPlan(ModelSpec spec, TrainOptions options, Layout layout, Direction direction, DataSpec dataSpec,
+        CycleGanTrainer.CycleOptions cycle) {
 
     /** @throws IllegalArgumentException naming the option the engine refuses */
     public static TrainPlan of(TrainJob job) {
         Layout layout = Layout.parse(job.layout() == null ? "aligned" : job.layout().wire());
+        if (job.isCycleGan()) {
+            if (layout != Layout.UNALIGNED) {
+                throw new IllegalArgumentException("model cyclegan trains on layout unaligned (A/ and B/ of unrelated "
+                        + "images), not " + job.layout().wire());
+            }
+            return cycleGan(job.options(), job.cycleGan(), job.dataset());
+        }
         Direction direction = job.direction() == null ? Direction.ATOB : Direction.parse(job.direction().wire());
         return of(job.options(), layout, direction, job.dataset());
+    }
+
+    public boolean isCycleGan() {
+        return cycle != null;
     }
 
     /**
@@ -61,19 +73,24 @@ public record TrainPlan(ModelSpec spec, TrainOptions options, Layout layout, Dir
                 Boolean.TRUE.equals(o.serialBatches()));
         train.preprocessing(spec.sizeMultiple()); // refuses a geometry the network cannot take, by name
         DataSpec data = new DataSpec(layout.name().toLowerCase(Locale.ROOT), color ? null : direction.label(), dataset);
-        return new TrainPlan(spec, train, layout, direction, data);
+        return new TrainPlan(spec, train, layout, direction, data, null);
     }
 
     /**
      * A CycleGAN run on an unaligned set: the same options and units, with CycleGAN's defaults where they are
      * silent ({@link TrainJob.Options#withCycleGanDefaults()}); G_A maps A to B.
      */
-    public static TrainPlan cycleGan(TrainJob.Options options, String dataset) {
+    public static TrainPlan cycleGan(TrainJob.Options options, TrainJob.CycleGan cycleGan, String dataset) {
         TrainJob.Options o = (options == null ? TrainJob.Options.defaults() : options).withCycleGanDefaults();
         if (!o.unconditionalD()) {
             throw new IllegalArgumentException("CycleGAN's discriminators see one image");
         }
-        return build(o, Layout.UNALIGNED, Direction.ATOB, dataset);
+        TrainJob.CycleGan c = cycleGan == null ? new TrainJob.CycleGan(null, null, null, null) : cycleGan;
+        CycleGanTrainer.CycleOptions d = CycleGanTrainer.CycleOptions.defaults();
+        CycleGanTrainer.CycleOptions cycle = new CycleGanTrainer.CycleOptions(or(c.lambdaA(), d.lambdaA()),
+                or(c.lambdaB(), d.lambdaB()), or(c.lambdaIdentity(), d.lambdaIdentity()), or(c.poolSize(), d.poolSize()));
+        TrainPlan p = build(o, Layout.UNALIGNED, Direction.ATOB, dataset);
+        return new TrainPlan(p.spec, p.options, p.layout, p.direction, p.dataSpec, cycle);
     }
 
     /** The architecture the options ask for (also what {@code pix2pix info} and {@code bench} build). */
@@ -112,7 +129,7 @@ public record TrainPlan(ModelSpec spec, TrainOptions options, Layout layout, Dir
             }
         }
         long entries = layout == Layout.FOLDERS ? images / 2 : images;
-        long planes = layout == Layout.COLOR ? 1 : 2;
+        long planes = layout == Layout.COLOR || layout == Layout.UNALIGNED ? 1 : 2;
         long load = options.loadSize();
         switch (Preprocess.parse(options.preprocess())) {
             case RESIZE_AND_CROP:

@@ -37,7 +37,7 @@ import java.util.function.BooleanSupplier;
  * L1/L2. Every iteration's arrays live in one sub-manager closed at the end of the iteration, so
  * native memory stays flat over long runs.
  */
-public final class Trainer implements AutoCloseable {
+public final class Trainer implements TrainingRun {
     /** How a run ended. */
     public enum Outcome { COMPLETED, STOPPED }
 
@@ -45,7 +45,6 @@ public final class Trainer implements AutoCloseable {
     public record Result(Outcome outcome, int epoch, long iteration, Path modelDir, Path checkpoint,
             Map<String, Double> lastLosses) {}
 
-    private static final long PROGRESS_MILLIS = 2000;
 
     private final NDManager manager;
     private final Generator g;
@@ -138,7 +137,8 @@ public final class Trainer implements AutoCloseable {
     /** Latest checkpoint's run state of a folder, if any. */
     public static Optional<RunState> checkpointState(Path outDir) throws IOException {
         Optional<Path> latest = Checkpoints.latest(outDir);
-        return latest.isPresent() ? Optional.of(Checkpoints.read(latest.get()).state()) : Optional.empty();
+        // the state alone: a CycleGAN checkpoint has other parts, the same state file
+        return latest.isPresent() ? Optional.of(Checkpoints.readState(latest.get())) : Optional.empty();
     }
 
     /**
@@ -179,6 +179,7 @@ public final class Trainer implements AutoCloseable {
         return ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
     }
 
+    @Override
     public RunState state() {
         return state;
     }
@@ -194,6 +195,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     /** Trains to the end, or until {@code stop} answers true (then checkpoints and returns STOPPED). */
+    @Override
     public Result run(TrainListener listener, BooleanSupplier stop) throws IOException, InterruptedException {
         TrainOptions o = state.options();
         int total = o.totalEpochs();
@@ -203,8 +205,7 @@ public final class Trainer implements AutoCloseable {
         Path lastCheckpoint = null;
         Map<String, Double> lastLosses = Map.of();
         try (BatchLoader loader = new BatchLoader(data, o.seed(), o.batch(), o.serialBatches(), loaderThreads)) {
-            long lastProgress = System.currentTimeMillis();
-            double emaSecondsPerIt = -1;
+            ProgressMeter meter = new ProgressMeter(o.batch());
             // one accumulator for the whole run (zeroed each epoch), so the live array count is constant
             NDArray acc = manager.zeros(new Shape(lossNames.size()));
             NDArray accZero = manager.zeros(acc.getShape());
@@ -234,18 +235,10 @@ public final class Trainer implements AutoCloseable {
                     state = new RunState(state.spec(), o, state.data(), epoch, it + 1, state.iteration() + 1,
                             state.codeVersion());
                     boolean more = loader.hasMore(); // waits for the next batch: that wait is this iteration's
-                    double sec = (System.nanoTime() - t0) / 1e9;
-                    emaSecondsPerIt = emaSecondsPerIt < 0 ? sec : 0.9 * emaSecondsPerIt + 0.1 * sec;
-                    long now = System.currentTimeMillis();
-                    if (now - lastProgress >= PROGRESS_MILLIS || !more) {
-                        lastProgress = now;
-                        long done = state.iteration();
-                        long perEpoch = Math.max(it + 1, loader.iterationsPerEpoch());
-                        // before every entry was seen once, unknown entries count as usable
-                        long totalIterations = Math.max(done, done - (it + 1) + perEpoch * (total - epoch + 1));
-                        listener.progress(new TrainListener.Progress(epoch, total, it + 1, more ? perEpoch : it + 1, done,
-                                totalIterations, o.batch() / emaSecondsPerIt,
-                                (totalIterations - done) * emaSecondsPerIt));
+                    TrainListener.Progress p = meter.iteration((System.nanoTime() - t0) / 1e9, epoch, total, it, more,
+                            state.iteration(), loader.iterationsPerEpoch());
+                    if (p != null) {
+                        listener.progress(p);
                     }
                     if (more && stop.getAsBoolean()) {
                         lastCheckpoint = checkpoint(o);

@@ -130,7 +130,7 @@ class TrainPlanTest {
 
     @Test
     void cycleGanFillsItsOwnDefaultsAndPix2pixRefusesUnalignedData() {
-        TrainPlan p = TrainPlan.cycleGan(null, "/data");
+        TrainPlan p = TrainPlan.cycleGan(null, null, "/data");
         assertEquals("resnet_9blocks", p.spec().netG());
         assertEquals("instance", p.spec().norm());
         assertTrue(!p.spec().dropout() && !p.spec().conditionalD());
@@ -140,9 +140,34 @@ class TrainPlanTest {
         assertEquals(286, p.options().loadSize());
         assertEquals("unaligned", p.dataSpec().layout());
         TrainJob.Options o = TrainJob.Options.defaults().withEngine(false, null, null);
-        assertTrue(TrainPlan.cycleGan(o, "/data").spec().dropout(), "an explicit dropout stays");
+        assertTrue(TrainPlan.cycleGan(o, null, "/data").spec().dropout(), "an explicit dropout stays");
+        assertEquals(new CycleGanTrainer.CycleOptions(10, 10, 0.5, 50), p.cycle());
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> TrainPlan.of(null, dev.pix2pix.data.Layout.UNALIGNED, dev.pix2pix.data.Direction.ATOB, "/d"));
         assertTrue(e.getMessage().contains("cyclegan"), e.getMessage());
+    }
+
+    @Test
+    void aCycleGanJobBecomesACycleGanPlan() {
+        TrainJob pix = new TrainJob(SchemaVersion.CURRENT, "j", "s3://bucket/data/", TrainJob.Layout.UNALIGNED, null,
+                "s3://bucket/out/", null);
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TrainPlan.of(pix))
+                .getMessage().contains("cyclegan"));
+        TrainJob cg = pix.asCycleGan(new TrainJob.CycleGan(5.0, null, 0.0, 10));
+        TrainPlan p = TrainPlan.of(cg);
+        assertTrue(p.isCycleGan());
+        assertEquals(new CycleGanTrainer.CycleOptions(5, 10, 0, 10), p.cycle());
+        assertEquals("resnet_9blocks", p.spec().netG());
+        assertTrue(!TrainPlan.of(job(TrainJob.Layout.ALIGNED, null, null)).isCycleGan());
+        TrainJob wrongLayout = new TrainJob(cg.schemaVersion(), "j", cg.dataset(), TrainJob.Layout.ALIGNED, null,
+                cg.output(), null, TrainJob.Model.CYCLEGAN, null);
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainPlan.of(wrongLayout)).getMessage().contains("unaligned"));
+        // what the schema says about the new fields
+        dev.pix2pix.msg.JobValidator v = new dev.pix2pix.msg.JobValidator();
+        assertTrue(v.train(dev.pix2pix.msg.Json.write(cg)).ok(), v.train(dev.pix2pix.msg.Json.write(cg)).violations().toString());
+        assertEquals(TrainJob.Model.CYCLEGAN, v.train(dev.pix2pix.msg.Json.write(cg)).value().model());
+        assertTrue(!v.train(dev.pix2pix.msg.Json.write(cg).replace("\"cyclegan\"", "\"stargan\"")).ok());
+        assertTrue(!v.train(dev.pix2pix.msg.Json.write(cg).replace("\"poolSize\":10", "\"poolSize\":-1")).ok());
     }
 }

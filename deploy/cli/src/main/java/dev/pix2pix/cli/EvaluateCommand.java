@@ -32,7 +32,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--layout", required = true, description = "aligned|folders|color")
     String layout;
 
-    @Option(names = "--direction", description = "AtoB|BtoA (default: the model's)")
+    @Option(names = "--direction", description = "AtoB|BtoA (default: the model's); for a CycleGAN folder also the "
+            + "generator: AtoB is G_A, BtoA is G_B")
     String direction;
 
     @Option(names = "--report", description = "report folder (default: MODEL/eval)")
@@ -56,7 +57,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NDManager m = NDManager.newBaseManager(EngineSetup.device(device, true, System.err));
-                ModelLoader.Loaded loaded = ModelLoader.load(model, m)) {
+                ModelLoader.Loaded loaded = ModelLoader.load(model,
+                        dev.pix2pix.model.ModelFolder.isPair(model) ? direction : null, m)) {
         ModelInfo info = loaded.info();
         Generator g = loaded.generator();
         String dir = direction != null ? direction : info.direction() != null ? info.direction() : "AtoB";

@@ -17,17 +17,31 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--model", required = true)
     Path model;
 
-    @Option(names = "--out", required = true, description = "e.g. latest_net_G.pth")
+    @Option(names = "--out", required = true, description = "e.g. latest_net_G.pth; for a CycleGAN folder, a folder "
+            + "that gets latest_net_G_A.pth and latest_net_G_B.pth")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
-                Generator g = ModelFolder.loadGenerator(model, m)) {
-            PthWriter.write(ReferenceModels.toStateDict(g.params()), out);
-            System.out.println(JsonLine.of(java.util.Map.of("pth", out.toAbsolutePath().toString(),
-                    "spec", g.spec())));
+        if (ModelFolder.isPair(model)) {
+            // the reference CycleGAN's names, in one folder: what its test.py --model cycle_gan loads
+            java.nio.file.Files.createDirectories(out);
+            write(model.resolve(ModelFolder.A_TO_B), out.resolve(ImportCommand.G_A));
+            write(model.resolve(ModelFolder.B_TO_A), out.resolve(ImportCommand.G_B));
+            System.out.println(JsonLine.of(java.util.Map.of("pthAtoB", out.resolve(ImportCommand.G_A).toAbsolutePath()
+                    .toString(), "pthBtoA", out.resolve(ImportCommand.G_B).toAbsolutePath().toString())));
+            return 0;
         }
+        Object spec = write(model, out);
+        System.out.println(JsonLine.of(java.util.Map.of("pth", out.toAbsolutePath().toString(), "spec", spec)));
         return 0;
+    }
+
+    private static Object write(Path folder, Path pth) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
+                Generator g = ModelFolder.loadGenerator(folder, m)) {
+            PthWriter.write(ReferenceModels.toStateDict(g.params()), pth);
+            return g.spec();
+        }
     }
 }

@@ -175,7 +175,7 @@ final class SubmitCommand implements Callable<Integer> {
         @Option(names = "--dataset", required = true, paramLabel = "S3URI", description = "s3:// prefix with the training images")
         String dataset;
 
-        @Option(names = "--layout", required = true, description = "aligned|folders|color")
+        @Option(names = "--layout", required = true, description = "aligned|folders|color (pix2pix), unaligned (--model cyclegan)")
         String layout;
 
         @Option(names = "--direction", description = "AtoB|BtoA (aligned, folders; default AtoB)")
@@ -214,14 +214,25 @@ final class SubmitCommand implements Callable<Integer> {
             if (opts.size() > 0) {
                 node.set("options", opts);
             }
+            if (flags.kind() == TrainJob.Model.CYCLEGAN) {
+                node.put("model", TrainJob.Model.CYCLEGAN.wire());
+                TrainJob.CycleGan c = flags.cycleGan();
+                if (c != null) {
+                    node.set("cycleGan", Json.mapper().valueToTree(c));
+                }
+            }
             return Json.write(node);
         }
     }
 
     /** Options shared by translate and colorize. */
     abstract static class TranslateBase implements Callable<Integer> {
-        @Option(names = "--model", required = true, paramLabel = "S3URI", description = "s3:// model folder (ending in /) or .pth")
+        @Option(names = "--model", required = true, paramLabel = "S3URI", description = "s3:// model folder (ending in /), "
+                + "CycleGAN folder (AtoB/ and BtoA/) or .pth")
         String model;
+
+        @Option(names = "--direction", description = "a CycleGAN folder's generator: AtoB (G_A, the default) or BtoA (G_B)")
+        String direction;
 
         @Option(names = "--input", required = true, arity = "1..*", paramLabel = "S3URI",
                 description = "one s3:// prefix (every image below it), or one or more s3:// objects")
@@ -267,6 +278,9 @@ final class SubmitCommand implements Callable<Integer> {
             }
             node.put("output", output);
             node.put("mode", mode());
+            if (direction != null) {
+                node.put("direction", direction);
+            }
             var o = node.putObject("options");
             if (evalMode != null) o.put("evalMode", evalMode);
             if (renderSize != null) o.put("renderSize", renderSize);

@@ -8,6 +8,7 @@ import dev.pix2pix.data.Layout;
 import dev.pix2pix.data.PairSet;
 import dev.pix2pix.data.UnalignedSet;
 import dev.pix2pix.model.ModelSpec;
+import dev.pix2pix.msg.TrainJob;
 import dev.pix2pix.train.CycleGanTrainer;
 import dev.pix2pix.train.RunState;
 import dev.pix2pix.train.TrainListener;
@@ -41,22 +42,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--layout", required = true, description = "aligned|folders|color (pix2pix), unaligned (cyclegan: A/ and B/)")
     String layout;
 
-    @Option(names = "--model", defaultValue = "pix2pix", description = "pix2pix (paired) or cyclegan (unpaired; "
-            + "defaults then resnet_9blocks, instance norm, no dropout, lsgan) (default: ${DEFAULT-VALUE})")
-    String model;
-
-    @Option(names = "--lambda-a", defaultValue = "10", description = "cyclegan: weight of the A -> B -> A cycle L1 (default: ${DEFAULT-VALUE})")
-    double lambdaA;
-
-    @Option(names = "--lambda-b", defaultValue = "10", description = "cyclegan: weight of the B -> A -> B cycle L1 (default: ${DEFAULT-VALUE})")
-    double lambdaB;
-
-    @Option(names = "--lambda-identity", defaultValue = "0.5", description = "cyclegan: identity loss, times lambda (default: ${DEFAULT-VALUE})")
-    double lambdaIdentity;
-
-    @Option(names = "--pool-size", defaultValue = "50", description = "cyclegan: generated images kept per discriminator (default: ${DEFAULT-VALUE})")
-    int poolSize;
-
     @Option(names = "--direction", defaultValue = "AtoB", description = "AtoB|BtoA for aligned and folders (default: ${DEFAULT-VALUE})")
     String direction;
 
@@ -85,13 +70,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Layout lay = Layout.parse(layout);
-        switch (model.toLowerCase(java.util.Locale.ROOT)) {
-            case "cyclegan":
-                return cycleGan(lay);
-            case "pix2pix":
-                break;
-            default:
-                throw new IllegalArgumentException("unknown --model '" + model + "' (pix2pix|cyclegan)");
+        if (flags.kind() == TrainJob.Model.CYCLEGAN) {
+            return cycleGan(lay);
         }
         Direction dir = Direction.parse(direction);
         TrainPlan plan = TrainPlan.of(flags.options(), lay, dir, data.toAbsolutePath().toString());
@@ -201,7 +181,7 @@ final class TrainCommand implements Callable<Integer> {
         if (lay != Layout.UNALIGNED) {
             throw new IllegalArgumentException("--model cyclegan trains on --layout unaligned (folders A/ and B/ of unrelated images)");
         }
-        TrainPlan plan = TrainPlan.cycleGan(flags.options(), data.toAbsolutePath().toString());
+        TrainPlan plan = TrainPlan.cycleGan(flags.options(), flags.cycleGan(), data.toAbsolutePath().toString());
         ModelSpec spec = plan.spec();
         TrainOptions options = plan.options();
         Optional<RunState> saved = dev.pix2pix.train.Checkpoints.latest(out).isPresent()
@@ -215,7 +195,7 @@ final class TrainCommand implements Callable<Integer> {
         } else if (saved.isPresent()) {
             throw new IllegalStateException(out + " already holds a run's checkpoints: add --resume, or choose another --out");
         }
-        CycleGanTrainer.CycleOptions cycle = new CycleGanTrainer.CycleOptions(lambdaA, lambdaB, lambdaIdentity, poolSize);
+        CycleGanTrainer.CycleOptions cycle = plan.cycle();
         Device dev = EngineSetup.device(device, false, System.err);
         Path cache = noCache ? null : cacheDir != null ? cacheDir : defaultCacheDir();
         Stopper stopper = new Stopper();

@@ -75,6 +75,44 @@ final class TrainFlags {
     @Option(names = "--serial-batches", description = "take the pairs in name order every epoch (no shuffle)")
     Boolean serialBatches;
 
+    @Option(names = "--model", defaultValue = "pix2pix", description = "pix2pix (paired) or cyclegan (unpaired, "
+            + "--layout unaligned; its defaults: resnet_9blocks, instance norm, no dropout, lsgan) (default: ${DEFAULT-VALUE})")
+    String kind;
+
+    @Option(names = "--lambda-a", description = "cyclegan: weight of the A -> B -> A cycle L1 (default: 10)")
+    Double lambdaA;
+
+    @Option(names = "--lambda-b", description = "cyclegan: weight of the B -> A -> B cycle L1 (default: 10)")
+    Double lambdaB;
+
+    @Option(names = "--lambda-identity", description = "cyclegan: identity loss, times lambda (default: 0.5)")
+    Double lambdaIdentity;
+
+    @Option(names = "--pool-size", description = "cyclegan: generated images kept per discriminator (default: 50)")
+    Integer poolSize;
+
+    /** The model kind the flags ask for; the CycleGAN options only with {@code --model cyclegan}. */
+    TrainJob.Model kind() {
+        switch (kind.toLowerCase(java.util.Locale.ROOT)) {
+            case "pix2pix":
+                if (lambdaA != null || lambdaB != null || lambdaIdentity != null || poolSize != null) {
+                    throw new IllegalArgumentException("--lambda-a, --lambda-b, --lambda-identity and --pool-size are "
+                            + "CycleGAN options: add --model cyclegan");
+                }
+                return TrainJob.Model.PIX2PIX;
+            case "cyclegan":
+                return TrainJob.Model.CYCLEGAN;
+            default:
+                throw new IllegalArgumentException("unknown --model '" + kind + "' (pix2pix|cyclegan)");
+        }
+    }
+
+    /** The CycleGAN flags in a TrainJob's terms (unset = null), or null when none is set. */
+    TrainJob.CycleGan cycleGan() {
+        return lambdaA == null && lambdaB == null && lambdaIdentity == null && poolSize == null ? null
+                : new TrainJob.CycleGan(lambdaA, lambdaB, lambdaIdentity, poolSize);
+    }
+
     /** These flags in a TrainJob's terms (unset = null). */
     TrainJob.Options options() {
         TrainJob.Options m = model.options();

@@ -30,8 +30,12 @@ import picocli.CommandLine.Option;
         description = "Translate (or colorize) every image under a folder; outputs keep each input's pixel size "
                 + "and mirror its sub-folders; a contact sheet goes to OUTPUT/_contact/.")
 final class TranslateCommand implements Callable<Integer> {
-    @Option(names = "--model", required = true, description = "model folder, or a reference generator .pth")
+    @Option(names = "--model", required = true, description = "model folder, a CycleGAN folder (AtoB/ and BtoA/), "
+            + "or a reference generator .pth")
     Path model;
+
+    @Option(names = "--direction", description = "a CycleGAN folder's generator: AtoB (G_A, the default) or BtoA (G_B)")
+    String direction;
 
     @Option(names = "--input", required = true, description = "input folder")
     Path input;
@@ -39,7 +43,8 @@ final class TranslateCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, description = "output folder")
     Path output;
 
-    @Option(names = "--mode", description = "translate|colorize (default: what the model was trained for)")
+    @Option(names = "--mode", description = "translate|colorize (default: what the model was trained for); colorize "
+            + "with an RGB model (CycleGAN gray -> colour) keeps each input's own full-resolution lightness")
     String mode;
 
     // Unset options stay null: TranslatePlan gives them the defaults a TranslateJob gets.
@@ -97,17 +102,17 @@ final class TranslateCommand implements Callable<Integer> {
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         try (NDManager m = NDManager.newBaseManager(EngineSetup.device(device, true, System.err));
-                ModelLoader.Loaded loaded = ModelLoader.load(model, m)) {
+                ModelLoader.Loaded loaded = ModelLoader.load(model, direction, m)) {
             ModelInfo info = loaded.info();
             Generator g = loaded.generator();
             if (half) {
                 g.toHalf();
             }
-        if (mode != null && !mode.equals(info.colorize() ? "colorize" : "translate")) {
-            throw new IllegalArgumentException("--mode " + mode + " does not fit this model, which was trained to "
-                    + (info.colorize() ? "colorize" : "translate"));
-        }
-            Translator tr = new Translator(g, info, plan.settings());
+            String refusal = Translator.modeRefusal(info, mode);
+            if (refusal != null) {
+                throw new IllegalArgumentException("--" + refusal);
+            }
+            Translator tr = new Translator(g, info, plan.settings(), "colorize".equals(mode) || info.colorize());
             TranslatePipeline p = new TranslatePipeline(tr, new ImageDecoder(plan.decode()), plan.output(),
                     Provenance.colorized(model.toAbsolutePath().toString(), CodeVersion.get()), threads);
             TranslatePipeline.Sink sink = FolderIO.sink(output);

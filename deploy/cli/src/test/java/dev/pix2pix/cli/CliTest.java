@@ -94,11 +94,53 @@ class CliTest {
         assertEquals(0, t.code(), t.err());
         assertEquals(40, ImageIO.read(tmp.resolve("t/1.png").toFile()).getWidth());
 
+        // the folder holds both generators: --direction picks one, the same as naming its subfolder
+        CliRun viaDirection = run("translate", "--model", out.toString(), "--direction", "BtoA", "--input",
+                data.resolve("B").toString(), "--output", tmp.resolve("tb").toString(), "--device", "cpu");
+        assertEquals(0, viaDirection.code(), viaDirection.err());
+        CliRun viaFolder = run("translate", "--model", out.resolve("BtoA").toString(), "--input",
+                data.resolve("B").toString(), "--output", tmp.resolve("tb2").toString(), "--device", "cpu");
+        assertEquals(0, viaFolder.code(), viaFolder.err());
+        // pixels, not bytes: each PNG records the model path it came from
+        assertTrue(samePixels(tmp.resolve("tb/11.png"), tmp.resolve("tb2/11.png")), "the same generator");
+        CliRun oneGenerator = run("translate", "--model", out.resolve("AtoB").toString(), "--direction", "BtoA",
+                "--input", data.resolve("A").toString(), "--output", tmp.resolve("tx").toString(), "--device", "cpu");
+        assertTrue(oneGenerator.code() != 0 && oneGenerator.err().contains("CycleGAN folder"), oneGenerator.err());
+
+        // export as the reference's latest_net_G_A.pth / latest_net_G_B.pth, import back: the same translations
+        Path ref = tmp.resolve("reference-checkpoints");
+        CliRun ex = run("export", "--model", out.toString(), "--out", ref.toString());
+        assertEquals(0, ex.code(), ex.err());
+        assertTrue(Files.isRegularFile(ref.resolve("latest_net_G_A.pth")) && Files.isRegularFile(ref.resolve("latest_net_G_B.pth")));
+        Path back = tmp.resolve("imported-cg");
+        CliRun im = run("import", "--pth", ref.toString(), "--out", back.toString(), "--size", "32");
+        assertEquals(0, im.code(), im.err());
+        assertTrue(dev.pix2pix.model.ModelFolder.isPair(back));
+        assertEquals("resnet_6blocks", dev.pix2pix.model.ModelFolder.readInfo(back.resolve("BtoA")).spec().netG());
+        assertEquals("BtoA", dev.pix2pix.model.ModelFolder.readInfo(back.resolve("BtoA")).direction());
+        CliRun again = run("translate", "--model", back.toString(), "--direction", "BtoA", "--input",
+                data.resolve("B").toString(), "--output", tmp.resolve("tb3").toString(), "--device", "cpu");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(samePixels(tmp.resolve("tb/11.png"), tmp.resolve("tb3/11.png")), "the same weights");
+        CliRun half = run("import", "--pth", data.toString(), "--out", tmp.resolve("z").toString());
+        assertTrue(half.code() != 0 && half.err().contains("latest_net_G_A.pth"), half.err());
+
         assertEquals(2, run("train", "--layout", "unaligned", "--data", data.toString(), "--out", tmp.resolve("x").toString())
                 .code(), "pix2pix has no pairs in an unaligned set");
+        CliRun cycleFlag = run("train", "--layout", "aligned", "--pool-size", "3", "--data", data.toString(), "--out",
+                tmp.resolve("w").toString());
+        assertTrue(cycleFlag.code() != 0 && cycleFlag.err().contains("--model cyclegan"), cycleFlag.err());
         CliRun wrong = run("train", "--model", "cyclegan", "--layout", "aligned", "--data", data.toString(), "--out",
                 tmp.resolve("y").toString());
         assertTrue(wrong.code() != 0 && wrong.err().contains("unaligned"), wrong.err());
+    }
+
+    private static boolean samePixels(Path a, Path b) throws java.io.IOException {
+        java.awt.image.BufferedImage x = ImageIO.read(a.toFile());
+        java.awt.image.BufferedImage y = ImageIO.read(b.toFile());
+        return x.getWidth() == y.getWidth() && x.getHeight() == y.getHeight() && java.util.Arrays.equals(
+                x.getRGB(0, 0, x.getWidth(), x.getHeight(), null, 0, x.getWidth()),
+                y.getRGB(0, 0, y.getWidth(), y.getHeight(), null, 0, y.getWidth()));
     }
 
     @Test

@@ -155,14 +155,23 @@ public class JobIntake {
 
     private Outcome accept(TranslateJob job, JobFiles files, MessageRunner.Delivery d)
             throws InputPlanner.Refused, ModelCache.ModelException {
-        ModelCache.Ref model = ModelCache.locate(store, job.model());
+        String direction = job.direction() == null ? null : job.direction().wire();
+        ModelCache.Ref model = ModelCache.locate(store, job.model(), direction);
         ModelCache.checkSize(store, model, limits.maxModelBytes());
         ModelInfo info = ModelCache.readInfo(store, model);
-        TranslateJob.Mode modelMode = info.colorize() ? TranslateJob.Mode.COLORIZE : TranslateJob.Mode.TRANSLATE;
-        if (job.mode() != null && job.mode() != modelMode) {
-            throw new InputPlanner.Refused("mode " + job.mode().wire() + " does not fit model " + job.model()
-                    + ", which was trained to " + modelMode.wire());
+        if (direction != null && model.uri().equals(job.model())
+                && (info.direction() == null || !info.direction().equalsIgnoreCase(direction))) {
+            throw new InputPlanner.Refused("direction " + direction + ": model " + job.model() + " holds one generator ("
+                    + (info.colorize() ? "colorize" : info.direction()) + "); a direction picks a generator of a "
+                    + "CycleGAN folder (AtoB/ and BtoA/)");
         }
+        String refusal = dev.pix2pix.infer.Translator.modeRefusal(info, job.mode() == null ? null : job.mode().wire());
+        if (refusal != null) {
+            throw new InputPlanner.Refused(refusal.replace("this model", "model " + job.model()));
+        }
+        // an RGB model colorizes when asked to (its chroma on the input's lightness); the shards run that mode
+        TranslateJob.Mode modelMode = info.colorize() || job.mode() == TranslateJob.Mode.COLORIZE
+                ? TranslateJob.Mode.COLORIZE : TranslateJob.Mode.TRANSLATE;
         TranslateJob.Options o = job.options() == null ? TranslateJob.Options.defaults() : job.options();
         TranslatePlan translation;
         try {
@@ -183,7 +192,8 @@ public class JobIntake {
         int shardSize = limits.shardSizeFor(o, cfg.infer().shardSize());
         List<List<String>> slices = InputPlanner.split(plan.keys(), shardSize);
         // the shards carry the base prefix as their job's input: output keys are relative to it
-        TranslateJob fanned = new TranslateJob(job.schemaVersion(), job.jobId(), job.model(), plan.base().toString(),
+        // a CycleGAN folder is resolved here once: the shards name the generator's own folder
+        TranslateJob fanned = new TranslateJob(job.schemaVersion(), job.jobId(), model.uri(), plan.base().toString(),
                 null, files.output().toString(), modelMode, job.options());
         files.writePlan(new JobFiles.Plan(job.jobId(), plan.keys().size(), slices.size(), shardSize,
                 Instant.now().toString(), d.source()));
@@ -191,7 +201,7 @@ public class JobIntake {
         out.add(cfg.topics().events(), job.jobId(), Json.write(JobEvent.builder(job.jobId(), EventType.ACCEPTED)
                 .total(plan.keys().size())
                 .message(plan.keys().size() + " inputs under " + plan.base() + " in " + slices.size() + " shard(s) of "
-                        + shardSize + "; model " + job.model() + " (" + modelMode.wire() + ")")
+                        + shardSize + "; model " + model.uri() + " (" + modelMode.wire() + ")")
                 .build()));
         int partitions = topics.shardPartitions();
         for (int i = 0; i < slices.size(); i++) {

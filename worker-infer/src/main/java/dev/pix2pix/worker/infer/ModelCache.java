@@ -65,6 +65,14 @@ final class ModelCache implements AutoCloseable {
      * without an extension) is a model folder; a {@code .pth} file is a reference generator state dict.
      */
     static Ref locate(ObjectStore store, String uri) throws ModelException {
+        return locate(store, uri, null);
+    }
+
+    /**
+     * The same, where a CycleGAN folder (AtoB/ and BtoA/, no model.json of its own) resolves to the generator that
+     * {@code direction} names ({@link ModelFolder#member}; null = AtoB): the Ref's URI is then that subfolder's.
+     */
+    static Ref locate(ObjectStore store, String uri, String direction) throws ModelException {
         S3Uri u;
         try {
             u = S3Uri.parse(uri);
@@ -73,18 +81,37 @@ final class ModelCache implements AutoCloseable {
         }
         String name = u.name().toLowerCase(Locale.ROOT);
         if (name.endsWith(".pth") || name.endsWith(".pt")) {
+            if (direction != null) {
+                throw new ModelException("model " + uri + " is one generator: a direction picks a generator of a "
+                        + "CycleGAN folder (AtoB/ and BtoA/)", null);
+            }
             return locatePth(store, u);
         }
-        S3Uri folder = u.asPrefix();
+        S3Uri top = u.asPrefix();
         try {
-            ObjectInfo info = store.stat(folder.child(ModelFolder.INFO)).orElseThrow(() -> new ModelException(
-                    "model not found: no " + folder.child(ModelFolder.INFO) + " (expected a model folder with "
-                            + ModelFolder.INFO + " and " + ModelFolder.WEIGHTS + ")", null));
-            ObjectInfo weights = store.stat(folder.child(ModelFolder.WEIGHTS)).orElseThrow(() -> new ModelException(
-                    "model incomplete: no " + folder.child(ModelFolder.WEIGHTS), null));
-            return new Ref(uri, folder, info.etag() + "/" + weights.etag());
+            S3Uri folder = top;
+            String resolved = uri;
+            if (store.stat(top.child(ModelFolder.INFO)).isEmpty()
+                    && store.stat(top.child(ModelFolder.A_TO_B + "/" + ModelFolder.INFO)).isPresent()) {
+                String member;
+                try {
+                    member = ModelFolder.member(direction);
+                } catch (IllegalArgumentException e) {
+                    throw new ModelException("model " + uri + ": " + e.getMessage(), e);
+                }
+                folder = top.child(member + "/");
+                resolved = folder.toString();
+            }
+            S3Uri f = folder;
+            ObjectInfo info = store.stat(f.child(ModelFolder.INFO)).orElseThrow(() -> new ModelException(
+                    "model not found: no " + f.child(ModelFolder.INFO) + " (expected a model folder with "
+                            + ModelFolder.INFO + " and " + ModelFolder.WEIGHTS + ", or a CycleGAN folder with "
+                            + ModelFolder.A_TO_B + "/ and " + ModelFolder.B_TO_A + "/)", null));
+            ObjectInfo weights = store.stat(f.child(ModelFolder.WEIGHTS)).orElseThrow(() -> new ModelException(
+                    "model incomplete: no " + f.child(ModelFolder.WEIGHTS), null));
+            return new Ref(resolved, f, info.etag() + "/" + weights.etag());
         } catch (StoreException e) {
-            throw outageOr(e, "model " + folder + ": " + e.getMessage());
+            throw outageOr(e, "model " + top + ": " + e.getMessage());
         }
     }
 

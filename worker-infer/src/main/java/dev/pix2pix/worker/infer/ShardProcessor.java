@@ -121,7 +121,8 @@ final class ShardProcessor {
         TranslatePlan plan;
         try {
             plan = TranslatePlan.of(job.options(), cfg.infer().batch(), limits);
-            translator = new Translator(model.generator(), model.info(), plan.settings());
+            translator = new Translator(model.generator(), model.info(), plan.settings(),
+                    model.info().colorize() || job.mode() == TranslateJob.Mode.COLORIZE);
         } catch (IllegalArgumentException e) {
             metrics.shard("failed");
             return note(shard, ShardDone.FAILED, List.of(), 0, e.getMessage(), FailureCode.REFUSED);

@@ -151,6 +151,28 @@ final class ItEnv implements AutoCloseable {
         return folder.toString();
     }
 
+    /**
+     * A tiny CycleGAN folder (resnet_6blocks, 4 filters, instance norm; G_A and G_B with different random weights)
+     * written locally under {@code local} and to S3 under {@code key} as AtoB/ and BtoA/; returns the S3 folder.
+     */
+    String uploadCycleGanFolder(String key, Path local) throws IOException {
+        ModelSpec spec = new ModelSpec("resnet_6blocks", "basic", 3, 4, 4, "instance", 3, 3, false, false);
+        S3Uri top = S3Uri.parse(uri(key)).asPrefix();
+        long seed = 11;
+        for (String member : List.of(ModelFolder.A_TO_B, ModelFolder.B_TO_A)) {
+            Path dir = local.resolve(member);
+            try (NDManager m = NDManager.newBaseManager();
+                    dev.pix2pix.model.Generator g = dev.pix2pix.model.Generator.create(spec, m, seed++)) {
+                ModelFolder.write(dir, new ModelInfo(ModelInfo.FORMAT, spec, "translate", "unaligned", member, 64, 0, 0,
+                        CodeVersion.get(), Instant.now().toString(), "worker-infer IT"), g);
+            }
+            S3Uri folder = top.child(member + "/");
+            store.upload(dir.resolve(ModelFolder.INFO), folder.child(ModelFolder.INFO));
+            store.upload(dir.resolve(ModelFolder.WEIGHTS), folder.child(ModelFolder.WEIGHTS));
+        }
+        return top.toString();
+    }
+
     /** A smooth random image (gray or colour) encoded as png or jpg. */
     static byte[] image(int w, int h, boolean gray, String format, long seed) throws IOException {
         Random r = new Random(seed);

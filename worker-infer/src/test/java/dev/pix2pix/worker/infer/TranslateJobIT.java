@@ -238,6 +238,56 @@ class TranslateJobIT {
         }
     }
 
+    /** A CycleGAN folder holds both generators: the job's direction picks one (G_B here), the shards run it. */
+    @Test
+    void translatesWithTheGeneratorADirectionPicksFromACycleGanFolder() throws Exception {
+        Path local = Files.createTempDirectory("it-cyclegan");
+        String folder = env.uploadCycleGanFolder("cgjob/models/", local);
+        Map<String, byte[]> inputs = new LinkedHashMap<>();
+        inputs.put("one.png", ItEnv.image(80, 60, false, "png", 31));
+        inputs.put("two.png", ItEnv.image(64, 64, true, "png", 32));
+        inputs.forEach((k, v) -> env.put("cgjob/in/" + k, v));
+        String jobId = "cyclegan-btoa";
+        TranslateJob job = TranslateJob.ofPrefix(jobId, folder, env.uri("cgjob/in/"), env.uri("cgjob/out/"),
+                TranslateJob.Mode.TRANSLATE, new TranslateJob.Options(true, 64, null, null, null, null, 1, 5L));
+        env.submit(new TranslateJob(job.schemaVersion(), jobId, job.model(), job.input(), null, job.output(), job.mode(),
+                job.options(), dev.pix2pix.msg.TrainJob.Direction.BTOA), jobId);
+        JobEvent end = env.events.awaitTerminal(jobId, Duration.ofSeconds(120));
+        assertEquals(EventType.COMPLETED, end.type(), () -> "ended " + end);
+        assertEquals(List.of("one.png", "two.png"), env.outputKeys("cgjob/out/"));
+        checkAgainstGeneratorB(local, inputs);
+        String manifest = new String(env.store.get(S3Uri.parse(env.uri("cgjob/out/" + ItEnv.manifest(jobId)))),
+                StandardCharsets.UTF_8);
+        for (String line : manifest.lines().toList()) {
+            assertEquals(folder + "BtoA/", Json.read(line, ManifestLine.class).modelUri(), line);
+        }
+
+        // a direction names a generator of a CycleGAN folder: on a one-generator model it is refused by name
+        String refused = "direction-on-one-generator";
+        TranslateJob one = TranslateJob.ofPrefix(refused, model, env.uri("cgjob/in/"), env.uri("cgjob/out-refused/"),
+                null, null);
+        env.submit(new TranslateJob(one.schemaVersion(), refused, one.model(), one.input(), null, one.output(), null,
+                null, dev.pix2pix.msg.TrainJob.Direction.BTOA), refused);
+        assertFailed(refused, "CycleGAN folder");
+    }
+
+    /** The worker's outputs against G_B run in process (BtoA/ chosen locally the same way). */
+    private static void checkAgainstGeneratorB(Path local, Map<String, byte[]> inputs) throws Exception {
+        {
+            Path picked = dev.pix2pix.model.ModelFolder.pick(local, "BtoA");
+            assertEquals(local.resolve("BtoA"), picked);
+            for (ItEnv.OutputCheck c : env.compareWithInProcess(picked, inputs, "cgjob/out/",
+                    new dev.pix2pix.infer.InferenceSettings(64, true, 1, 5L))) {
+                assertTrue(c.maxDiffFromInProcess() <= 0.5 / 255 + 1e-4,
+                        c.key() + ": differs from G_B in process by " + c.maxDiffFromInProcess());
+            }
+            // and G_A would have given something else: the direction mattered
+            List<ItEnv.OutputCheck> withA = env.compareWithInProcess(local.resolve("AtoB"), inputs, "cgjob/out/",
+                    new dev.pix2pix.infer.InferenceSettings(64, true, 1, 5L));
+            assertTrue(withA.stream().anyMatch(c -> c.maxDiffFromInProcess() > 0.02), "G_A's outputs are not G_B's");
+        }
+    }
+
     @Test
     void refusedJobsFailNamingTheProblem() throws Exception {
         env.put("refused/in/x.png", ItEnv.image(20, 30, true, "png", 7));

@@ -144,10 +144,18 @@ public final class ModelSync {
         }
     }
 
-    /** The model folder's files (not the checkpoints); returns their URIs. */
+    /**
+     * The model folder's files (not the checkpoints), a CycleGAN run's AtoB/ and BtoA/ folders too; returns their
+     * URIs.
+     */
     public List<String> publishModel(Path modelDir) {
         List<String> uris = new ArrayList<>();
-        for (String name : List.of(ModelFolder.WEIGHTS, ModelFolder.INFO, LOSS_LOG, METRICS)) {
+        List<String> names = new ArrayList<>(List.of(ModelFolder.WEIGHTS, ModelFolder.INFO, LOSS_LOG, METRICS));
+        for (String member : List.of(ModelFolder.A_TO_B, ModelFolder.B_TO_A)) {
+            names.add(member + "/" + ModelFolder.WEIGHTS);
+            names.add(member + "/" + ModelFolder.INFO);
+        }
+        for (String name : names) {
             Path f = modelDir.resolve(name);
             if (Files.exists(f)) {
                 S3Uri u = uri(name);

@@ -21,6 +21,8 @@ import dev.pix2pix.train.TrainListener;
 import dev.pix2pix.train.TrainOptions;
 import dev.pix2pix.train.TrainPlan;
 import dev.pix2pix.train.Trainer;
+import dev.pix2pix.train.TrainingRun;
+import dev.pix2pix.train.CycleGanTrainer;
 import dev.pix2pix.worker.AttemptMarkers;
 import dev.pix2pix.worker.CancelRegistry;
 import dev.pix2pix.worker.DeadLetters;
@@ -228,42 +230,30 @@ public class TrainJobRunner {
             TrainOptions o = saved != null
                     ? Trainer.resumableOptions(saved, plan.spec(), plan.options().epochs(), plan.options().epochsDecay())
                     : plan.options();
-            // the set is opened with the options in effect (a resumed run's are the checkpoint's): they decide the samples
-            PairSet data = PairSet.builder(download, plan.layout()).direction(plan.direction())
-                    .channels(plan.spec().inputNc(), plan.spec().outputNc())
-                    .preprocessing(o.preprocessing(plan.spec().sizeMultiple())).maxImages(o.maxImages(), o.seed())
-                    .preparedCache(download.preparedRoot()).warnings(LOG::warn).open();
-            download.retain(data.fileNames());
-            int pending = download.pending();
-            String streaming = pending == 0 ? "all " + data.size() + " entries are local"
-                    : "training starts while " + pending + " files download (each batch's files first)";
-            LOG.infof("dataset %s: %d entries (%s, %s); %s%s", dataset, data.size(), plan.layout(), o.preprocess(),
-                    streaming, room.prepared() ? "" : "; " + room.message());
-            Trainer trainer;
-            try {
-                if (saved != null) {
-                    sync.downloadLossLog(modelDir, saved.epoch());
-                    LOG.infof("resuming from %scheckpoints/%s (epoch %d, iteration %d)", sync.output(), resumedFrom.get(),
-                            saved.epoch(), saved.iteration());
-                    trainer = Trainer.resume(modelDir, o, data, device);
-                } else {
-                    trainer = Trainer.start(plan.spec(), o, plan.dataSpec(), data, modelDir, device);
-                }
-            } catch (IOException | RuntimeException e) {
-                data.close(); // its prepared cache stays locked otherwise, and the next job would decode every epoch
-                throw e;
+            if (saved != null) {
+                sync.downloadLossLog(modelDir, saved.epoch());
+                LOG.infof("resuming from %scheckpoints/%s (epoch %d, iteration %d)", sync.output(), resumedFrom.get(),
+                        saved.epoch(), saved.iteration());
             }
-            trainer.loaderThreads(cfg.train().loaderThreads());
-            try (data; trainer) {
+            // the set is opened with the options in effect (a resumed run's are the checkpoint's): they decide the samples
+            Opened opened = plan.isCycleGan() ? openCycleGan(plan, o, download, saved != null, modelDir)
+                    : openPix2pix(plan, o, download, saved != null, modelDir);
+            int pending = download.pending();
+            String streaming = pending == 0 ? "all " + opened.entries() + " entries are local"
+                    : "training starts while " + pending + " files download (each batch's files first)";
+            LOG.infof("dataset %s: %d entries (%s, %s); %s%s", dataset, opened.entries(), plan.layout(), o.preprocess(),
+                    streaming, room.prepared() ? "" : "; " + room.message());
+            TrainingRun trainer = opened.run();
+            try (opened) {
                 metrics.running(true);
-                JobListener listener = new JobListener(id, sync, trainer, data, plan, heartbeat, modelDir);
+                JobListener listener = new JobListener(id, sync, trainer, opened.samples(), heartbeat, modelDir);
                 training.set(true);
                 Trainer.Result r = trainer.run(listener, () -> stopping.getAsBoolean() || cancels.isCancelled(id));
                 metrics.running(false);
                 heartbeat.close(); // no progress event after the terminal one
                 if (r.outcome() == Trainer.Outcome.COMPLETED) {
                     DatasetCache.Fetched fetched = download.finish();
-                    return complete(id, sync, d, r, data.report(), fetched, modelDir, resumedFrom.orElse(null),
+                    return complete(id, sync, d, r, opened.report().get(), fetched, modelDir, resumedFrom.orElse(null),
                             (System.nanoTime() - t0) / 1e9, room.message());
                 }
                 String checkpoint = listener.lastCheckpoint;
@@ -287,6 +277,63 @@ public class TrainJobRunner {
                 return Outcome.leave("interrupted at epoch " + r.epoch() + ", checkpoint " + checkpoint);
             }
         }
+    }
+
+    /** An opened run with its data: closed together (the data's prepared cache stays locked while open). */
+    private record Opened(TrainingRun run, AutoCloseable data, int entries,
+            java.util.function.Supplier<DataReport> report, Sampler samples) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            try (AutoCloseable d = data) {
+                run.close();
+            }
+        }
+    }
+
+    /** Renders an epoch's sample strip (PNG bytes). */
+    @FunctionalInterface
+    private interface Sampler {
+        byte[] render() throws IOException;
+    }
+
+    private Opened openPix2pix(TrainPlan plan, TrainOptions o, DatasetCache.Download download, boolean resume,
+            Path modelDir) throws IOException {
+        PairSet data = PairSet.builder(download, plan.layout()).direction(plan.direction())
+                .channels(plan.spec().inputNc(), plan.spec().outputNc())
+                .preprocessing(o.preprocessing(plan.spec().sizeMultiple())).maxImages(o.maxImages(), o.seed())
+                .preparedCache(download.preparedRoot()).warnings(LOG::warn).open();
+        download.retain(data.fileNames());
+        Trainer trainer;
+        try {
+            trainer = resume ? Trainer.resume(modelDir, o, data, device)
+                    : Trainer.start(plan.spec(), o, plan.dataSpec(), data, modelDir, device);
+        } catch (IOException | RuntimeException e) {
+            data.close(); // its prepared cache stays locked otherwise, and the next job would decode every epoch
+            throw e;
+        }
+        trainer.loaderThreads(cfg.train().loaderThreads());
+        return new Opened(trainer, data, data.size(), data::report, () -> SampleStrip.render(trainer.generator(), data,
+                plan.colorize(), cfg.train().samplePairs(), device));
+    }
+
+    /**
+     * CycleGAN: A/ and B/ of the dataset, G_A/G_B/D_A/D_B; it publishes AtoB/ and BtoA/ model folders. No sample
+     * strips: a strip's truth column has no meaning without pairs.
+     */
+    private Opened openCycleGan(TrainPlan plan, TrainOptions o, DatasetCache.Download download, boolean resume,
+            Path modelDir) throws IOException {
+        dev.pix2pix.data.UnalignedSet data = dev.pix2pix.data.UnalignedSet.open(download, plan.spec().inputNc(),
+                plan.spec().outputNc(), o.preprocessing(plan.spec().sizeMultiple()), download.preparedRoot());
+        download.retain(data.fileNames());
+        CycleGanTrainer trainer;
+        try {
+            trainer = resume ? CycleGanTrainer.resume(modelDir, o, data, device)
+                    : CycleGanTrainer.start(plan.spec(), o, plan.cycle(), plan.dataSpec(), data, modelDir, device);
+        } catch (IOException | RuntimeException e) {
+            data.close();
+            throw e;
+        }
+        return new Opened(trainer, data, data.a().size() + data.b().size(), data::report, null);
     }
 
     private Outcome complete(String id, ModelSync sync, MessageRunner.Delivery d, Trainer.Result r, DataReport data,
@@ -353,22 +400,20 @@ public class TrainJobRunner {
     private final class JobListener implements TrainListener {
         private final String id;
         private final ModelSync sync;
-        private final Trainer trainer;
-        private final TrainingSet data;
-        private final TrainPlan plan;
+        private final TrainingRun trainer;
+        private final Sampler samples;
         private final ProgressHeartbeat heartbeat;
         private final Path modelDir;
         private long lastIteration = -1;
         private long lastNanos = System.nanoTime();
         volatile String lastCheckpoint;
 
-        JobListener(String id, ModelSync sync, Trainer trainer, TrainingSet data, TrainPlan plan,
-                ProgressHeartbeat heartbeat, Path modelDir) {
+        JobListener(String id, ModelSync sync, TrainingRun trainer, Sampler samples, ProgressHeartbeat heartbeat,
+                Path modelDir) {
             this.id = id;
             this.sync = sync;
             this.trainer = trainer;
-            this.data = data;
-            this.plan = plan;
+            this.samples = samples;
             this.heartbeat = heartbeat;
             this.modelDir = modelDir;
         }
@@ -391,13 +436,14 @@ public class TrainJobRunner {
 
         @Override
         public void epoch(EpochStats e) {
-            List<String> samples = new ArrayList<>();
+            List<String> strips = new ArrayList<>();
             try {
-                byte[] png = SampleStrip.render(trainer.generator(), data, plan.colorize(), cfg.train().samplePairs(),
-                        device);
-                String name = String.format("samples/epoch_%03d.png", e.epoch());
-                sync.putPng(name, png);
-                samples.add(sync.uri(name).toString());
+                if (samples != null) {
+                    byte[] png = samples.render();
+                    String name = String.format("samples/epoch_%03d.png", e.epoch());
+                    sync.putPng(name, png);
+                    strips.add(sync.uri(name).toString());
+                }
             } catch (IOException | RuntimeException ex) {
                 if (ex instanceof StoreException) {
                     throw (StoreException) ex;
@@ -406,7 +452,7 @@ public class TrainJobRunner {
             }
             sync.uploadLossLog(modelDir);
             events.trySend(JobEvent.builder(id, EventType.EPOCH).epoch(e.epoch()).done(e.epoch()).total(e.totalEpochs())
-                    .losses(e.losses()).seconds(e.seconds()).samples(samples).metrics(Map.of("lr", e.lr())).build());
+                    .losses(e.losses()).seconds(e.seconds()).samples(strips).metrics(Map.of("lr", e.lr())).build());
         }
 
         @Override
