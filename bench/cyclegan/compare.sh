@@ -3,7 +3,8 @@
 # trained on paired gray/colour versions of as many photos, same size, both scored by ../shared/tools/metrics.py on
 # held-out photos turned gray, with the gray input as baseline. Not part of the test run (minutes to hours).
 #   bench/cyclegan/compare.sh [WORK_DIR] [CG_EPOCHS] [P2P_EPOCHS]   (each: constant + as many decay epochs)
-# Env: SIZE (64), CG_NETG (resnet_6blocks), CG_NGF (16), P2P_NETG (unet_64), P2P_NGF (32), PARALLEL (1: both at once)
+# Env: SIZE (64), CG_NETG (resnet_6blocks), CG_NGF (16), P2P_NETG (unet_64), P2P_NGF (32), PARALLEL (1: both at once,
+# one thread each)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"; root="$(cd "$here/../.." && pwd)"
 shared="$root/../shared"; P="$root/deploy/bin/pix2pix"; PY="${PYTHON:-/usr/bin/python3}"
@@ -18,14 +19,25 @@ cg() { /usr/bin/time -f "%e" -o "$work/cg.seconds" "$P" train --model cyclegan -
 p2p() { /usr/bin/time -f "%e" -o "$work/p2p.seconds" "$P" train --layout folders --direction AtoB --data "$work/data/pix2pix" \
   --out "$work/pix2pix" --netG "${P2P_NETG:-unet_64}" --ngf "${P2P_NGF:-32}" --ndf 32 \
   --epochs "$p2pe" --epochs-decay "$p2pe" "${common[@]}" > "$work/p2p.log" 2>&1; }
-if [ "${PARALLEL:-1}" = 1 ]; then cg & a=$!; p2p & b=$!; wait $a; wait $b; else cg; p2p; fi
+# side by side, one compute thread each: two libtorch processes with a thread per core each oversubscribe the
+# cores, and both ran 4-5x slower than alone when tried here
+if [ "${PARALLEL:-1}" = 1 ]; then
+  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-1}"
+  cg & a=$!; p2p & b=$!; wait $a; wait $b
+else cg; p2p; fi
 "$P" translate --model "$work/cyclegan/AtoB" --input "$work/data/test/gray" --output "$work/out-cyclegan" --device cpu >/dev/null
 "$P" translate --model "$work/pix2pix" --input "$work/data/test/gray" --output "$work/out-pix2pix" --device cpu >/dev/null
+# both with each input's own lightness kept (colorize mode: the model's colour only)
+"$P" translate --model "$work/cyclegan" --direction AtoB --mode colorize --input "$work/data/test/gray" \
+  --output "$work/out-cyclegan-l" --device cpu >/dev/null
+"$P" translate --model "$work/pix2pix" --mode colorize --input "$work/data/test/gray" --output "$work/out-pix2pix-l" \
+  --device cpu >/dev/null
 {
   echo "| | L1 | PSNR | SSIM | Lab hist L / a / b | colourfulness (truth) | training wall time |"
   echo "|---|---|---|---|---|---|---|"
   for row in "gray input:$work/data/test/gray:-" "pix2pix (paired):$work/out-pix2pix:$(cat "$work/p2p.seconds")" \
-             "CycleGAN (unpaired):$work/out-cyclegan:$(cat "$work/cg.seconds")"; do
+             "CycleGAN (unpaired):$work/out-cyclegan:$(cat "$work/cg.seconds")" \
+             "pix2pix, input lightness kept:$work/out-pix2pix-l:-" "CycleGAN, input lightness kept:$work/out-cyclegan-l:-"; do
     IFS=: read -r label dir secs <<< "$row"
     "$PY" "$shared/tools/metrics.py" "$dir" "$work/data/test/truth" | "$PY" -c '
 import json, sys

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import dev.pix2pix.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,56 @@ class TorchParityIT {
         String out = PthTestSupport.runPython(python, List.of(script, "verify", tmp.toString(),
                 "--pth", javaPth.toString(), "--net", "G", "--java-output", javaOut.toString()));
         assertTrue(out.contains("PASS load_state_dict(strict=True)") && out.strip().endsWith("OK"), out);
+    }
+
+    /**
+     * A reference CycleGAN checkpoint folder (two torch-written resnet_9blocks, instance norm, no dropout: the
+     * published models' layout) imported as one CycleGAN folder: each direction's generator gives torch's outputs on
+     * the same input, and the pair exported back loads into torch with strict=True.
+     */
+    @Test
+    void cycleGanPairImportsAndExportsAgainstInstalledTorch(@TempDir Path tmp) throws Exception {
+        String python = pythonWithTorch();
+        Prerequisite.require(python != null, "no python3 with torch here (Debian: apt-get install python3-torch)");
+        String script = PthTestSupport.toolsDir().resolve("check_against_torch.py").toString();
+        Path ckpt = tmp.resolve("checkpoints");
+        Files.createDirectories(ckpt);
+        Map<String, Path> made = new java.util.LinkedHashMap<>();
+        int seed = 5;
+        for (String member : List.of("AtoB", "BtoA")) {
+            Path dir = tmp.resolve("torch-" + member);
+            PthTestSupport.runPython(python, List.of(script, "make", dir.toString(), "--netG", "resnet_9blocks", "--norm",
+                    "instance", "--size", "64", "--batch", "1", "--mode", "eval", "--seed", String.valueOf(seed++)));
+            JsonNode g = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile()).at("/nets/G");
+            Files.copy(dir.resolve(g.get("pth").asText()), ckpt.resolve(member.equals("AtoB")
+                    ? dev.pix2pix.infer.ReferenceCheckpoints.G_A : dev.pix2pix.infer.ReferenceCheckpoints.G_B));
+            made.put(member, dir);
+        }
+        Path folder = tmp.resolve("cyclegan");
+        dev.pix2pix.infer.ReferenceCheckpoints.importCycleGan(ckpt, ReferenceModels.Overrides.none(), 256, folder);
+        Path exported = tmp.resolve("exported");
+        dev.pix2pix.infer.ReferenceCheckpoints.exportCycleGan(folder, exported);
+        for (Map.Entry<String, Path> e : made.entrySet()) {
+            Path dir = e.getValue();
+            JsonNode g = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile()).at("/nets/G");
+            float[] ours;
+            try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                    ModelLoader.Loaded loaded = ModelLoader.load(folder, e.getKey(), m);
+                    NDManager step = m.newSubManager()) {
+                assertEquals(e.getKey(), loaded.info().direction());
+                ours = loaded.generator().forward(read(step, dir, g.get("input")), Pass.eval(step)).toFloatArray();
+            }
+            double diff = maxDiff(ours, readFloats(dir.resolve(g.at("/output/file").asText())));
+            System.out.printf(Locale.ROOT, "CycleGAN pair import, %s: max |ours - torch| %.3g%n", e.getKey(), diff);
+            assertTrue(diff <= 1e-4, e.getKey() + ": " + diff);
+            Path javaOut = tmp.resolve("java_" + e.getKey() + ".bin");
+            writeBin(javaOut, ours);
+            String pth = exported.resolve(e.getKey().equals("AtoB") ? dev.pix2pix.infer.ReferenceCheckpoints.G_A
+                    : dev.pix2pix.infer.ReferenceCheckpoints.G_B).toString();
+            String out = PthTestSupport.runPython(python, List.of(script, "verify", dir.toString(), "--pth", pth, "--net",
+                    "G", "--java-output", javaOut.toString()));
+            assertTrue(out.contains("PASS load_state_dict(strict=True)") && out.strip().endsWith("OK"), out);
+        }
     }
 
     record Parity(double maxDiffG, double maxDiffD, double outputStd, float[] ourG, StateDict exported) {}

@@ -1,10 +1,7 @@
 package dev.pix2pix.cli;
 
-import ai.djl.ndarray.NDManager;
 import dev.pix2pix.model.ModelFolder;
-import dev.pix2pix.model.Generator;
-import dev.pix2pix.pth.PthWriter;
-import dev.pix2pix.pth.ReferenceModels;
+import dev.pix2pix.infer.ReferenceCheckpoints;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,23 +22,15 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (ModelFolder.isPair(model)) {
             // the reference CycleGAN's names, in one folder: what its test.py --model cycle_gan loads
-            java.nio.file.Files.createDirectories(out);
-            write(model.resolve(ModelFolder.A_TO_B), out.resolve(ImportCommand.G_A));
-            write(model.resolve(ModelFolder.B_TO_A), out.resolve(ImportCommand.G_B));
-            System.out.println(JsonLine.of(java.util.Map.of("pthAtoB", out.resolve(ImportCommand.G_A).toAbsolutePath()
-                    .toString(), "pthBtoA", out.resolve(ImportCommand.G_B).toAbsolutePath().toString())));
+            ReferenceCheckpoints.exportCycleGan(model, out);
+            System.out.println(JsonLine.of(java.util.Map.of(
+                    "pthAtoB", out.resolve(ReferenceCheckpoints.G_A).toAbsolutePath().toString(),
+                    "pthBtoA", out.resolve(ReferenceCheckpoints.G_B).toAbsolutePath().toString())));
             return 0;
         }
-        Object spec = write(model, out);
-        System.out.println(JsonLine.of(java.util.Map.of("pth", out.toAbsolutePath().toString(), "spec", spec)));
+        ReferenceCheckpoints.exportGenerator(model, out);
+        System.out.println(JsonLine.of(java.util.Map.of("pth", out.toAbsolutePath().toString(),
+                "spec", ModelFolder.readInfo(model).spec())));
         return 0;
-    }
-
-    private static Object write(Path folder, Path pth) throws Exception {
-        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu());
-                Generator g = ModelFolder.loadGenerator(folder, m)) {
-            PthWriter.write(ReferenceModels.toStateDict(g.params()), pth);
-            return g.spec();
-        }
     }
 }
