@@ -135,6 +135,28 @@ class CliTest {
         assertTrue(wrong.code() != 0 && wrong.err().contains("unaligned"), wrong.err());
     }
 
+    /** submit train --model cyclegan builds the TrainJob the schema and the plan accept, CycleGAN options included. */
+    @Test
+    void submitTrainBuildsACycleGanJob() throws Exception {
+        SubmitCommand.Train t = new SubmitCommand.Train();
+        new picocli.CommandLine(t).parseArgs("--dataset", "s3://bucket/data/", "--layout", "unaligned", "--output",
+                "s3://bucket/out/", "--model", "cyclegan", "--pool-size", "20", "--lambda-a", "5", "--job-id", "cg-1",
+                "--netG", "resnet_6blocks");
+        String json = t.toJson();
+        dev.pix2pix.msg.Validated<dev.pix2pix.msg.TrainJob> v = new dev.pix2pix.msg.JobValidator().train(json);
+        assertTrue(v.ok(), json + " " + v.violations());
+        dev.pix2pix.train.TrainPlan plan = dev.pix2pix.train.TrainPlan.of(v.value());
+        assertTrue(plan.isCycleGan(), json);
+        assertEquals(new dev.pix2pix.train.CycleGanTrainer.CycleOptions(5, 10, 0.5, 20), plan.cycle());
+        assertEquals("resnet_6blocks", plan.spec().netG());
+        SubmitCommand.Translate tr = new SubmitCommand.Translate();
+        new picocli.CommandLine(tr).parseArgs("--model", "s3://bucket/out/", "--direction", "BtoA", "--input",
+                "s3://bucket/in/", "--output", "s3://bucket/res/", "--job-id", "tr-1");
+        dev.pix2pix.msg.Validated<dev.pix2pix.msg.TranslateJob> tv = new dev.pix2pix.msg.JobValidator().translate(tr.toJson());
+        assertTrue(tv.ok(), tr.toJson() + " " + tv.violations());
+        assertEquals(dev.pix2pix.msg.TrainJob.Direction.BTOA, tv.value().direction());
+    }
+
     private static boolean samePixels(Path a, Path b) throws java.io.IOException {
         java.awt.image.BufferedImage x = ImageIO.read(a.toFile());
         java.awt.image.BufferedImage y = ImageIO.read(b.toFile());
