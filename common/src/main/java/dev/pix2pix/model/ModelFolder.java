@@ -55,15 +55,25 @@ public final class ModelFolder {
             return dir.resolve(member(direction));
         }
         if (direction != null) {
-            ModelInfo info = readInfo(dir);
-            String trained = info.direction();
-            if (info.colorize() || trained == null || !trained.equalsIgnoreCase(member(direction))) {
-                throw new IllegalArgumentException(dir + " holds one generator ("
-                        + (info.colorize() ? "colorize" : trained) + "): a direction picks a generator of a CycleGAN "
-                        + "folder (AtoB/ and BtoA/)");
+            String refusal = directionRefusal(readInfo(dir), direction);
+            if (refusal != null) {
+                throw new IllegalArgumentException(dir + " " + refusal);
             }
         }
         return dir;
+    }
+
+    /**
+     * Why a direction cannot be asked of a one-generator model (null when it is the direction it was trained for):
+     * the one rule for the CLI and worker-infer. The text starts with "holds one generator", after the model's name.
+     */
+    public static String directionRefusal(ModelInfo info, String direction) {
+        String trained = info.direction();
+        if (direction == null || (!info.colorize() && trained != null && trained.equalsIgnoreCase(member(direction)))) {
+            return null;
+        }
+        return "holds one generator (" + (info.colorize() ? "colorize" : trained) + "): a direction picks a generator "
+                + "of a CycleGAN folder (AtoB/ and BtoA/)";
     }
 
     public static void write(Path dir, ModelInfo info, Generator g) throws IOException {

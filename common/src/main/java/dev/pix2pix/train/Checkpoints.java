@@ -30,24 +30,18 @@ public final class Checkpoints {
     public record Contents(byte[] g, byte[] d, byte[] optG, byte[] optD, RunState state) {}
 
     public static Path write(Path modelDir, Contents c, int keep) throws IOException {
-        Path root = modelDir.resolve(DIR);
-        Files.createDirectories(root);
-        String name = String.format("it_%012d", c.state().iteration());
-        Path tmp = root.resolve("." + name + ".tmp");
-        LocalFiles.deleteTree(tmp);
-        Files.createDirectories(tmp);
-        Files.write(tmp.resolve(G), c.g());
+        java.util.Map<String, byte[]> parts = new java.util.LinkedHashMap<>();
+        parts.put(part(G), c.g());
         if (c.d() != null) {
-            Files.write(tmp.resolve(D), c.d());
-            Files.write(tmp.resolve(OPT_D), c.optD());
+            parts.put(part(D), c.d());
+            parts.put(part(OPT_D), c.optD());
         }
-        Files.write(tmp.resolve(OPT_G), c.optG());
-        Files.write(tmp.resolve(STATE), Json.writeIndented(c.state()));
-        Path target = root.resolve(name);
-        LocalFiles.deleteTree(target);
-        Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        prune(root, keep);
-        return target;
+        parts.put(part(OPT_G), c.optG());
+        return writeParts(modelDir, parts, c.state(), keep);
+    }
+
+    private static String part(String file) {
+        return file.substring(0, file.length() - ".params".length());
     }
 
     /**

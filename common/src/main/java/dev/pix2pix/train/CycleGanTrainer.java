@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * CycleGAN training (Zhu et al.; the reference's cycle_gan_model.optimize_parameters): G_A: A -> B and
@@ -84,6 +86,9 @@ public final class CycleGanTrainer implements TrainingRun {
     private final FlatAdam optDB;
     private final ImagePool poolA;
     private final ImagePool poolB;
+    private final Map<String, Part> parts;
+    /** The part holding the run's CycleOptions (read before the networks are built). */
+    private static final String CYCLE = "cycle";
     private RunState state;
 
     /**
@@ -91,7 +96,7 @@ public final class CycleGanTrainer implements TrainingRun {
      *     ({@code conditionalD} must be false)
      */
     private CycleGanTrainer(RunState state, CycleOptions cycle, UnalignedSet data, Path outDir, Device device,
-            Map<String, byte[]> restore) throws IOException {
+            Path restoreFrom) throws IOException {
         ModelSpec spec = state.spec();
         TrainOptions options = state.options();
         DataSpec dataSpec = state.data();
@@ -127,22 +132,31 @@ public final class CycleGanTrainer implements TrainingRun {
         this.poolA = new ImagePool(cycle.poolSize(), manager, seed + 4);
         this.poolB = new ImagePool(cycle.poolSize(), manager, seed + 5);
         this.state = state;
-        if (restore != null) {
-            gA.params().decode(restore.get("G_A"));
-            gB.params().decode(restore.get("G_B"));
-            dA.params().decode(restore.get("D_A"));
-            dB.params().decode(restore.get("D_B"));
-            optGA.decode(restore.get("optG_A"));
-            optGB.decode(restore.get("optG_B"));
-            optDA.decode(restore.get("optD_A"));
-            optDB.decode(restore.get("optD_B"));
-            poolA.decode(restore.get("poolA"));
-            poolB.decode(restore.get("poolB"));
+        this.parts = partTable();
+        if (restoreFrom != null) {
+            Map<String, byte[]> saved = Checkpoints.readParts(restoreFrom, List.copyOf(parts.keySet()));
+            parts.forEach((name, part) -> part.load().accept(saved.get(name)));
         }
     }
 
-    private static final List<String> PARTS = List.of("G_A", "G_B", "D_A", "D_B", "optG_A", "optG_B", "optD_A", "optD_B",
-            "poolA", "poolB", "cycle");
+    /** A checkpointed piece of state: how it is written and read back. */
+    private record Part(Supplier<byte[]> save, Consumer<byte[]> load) {}
+
+    /** Every network, optimizer and pool a checkpoint holds, by part name (the one list of them). */
+    private Map<String, Part> partTable() {
+        Map<String, Part> m = new LinkedHashMap<>();
+        m.put("G_A", new Part(gA.params()::encode, gA.params()::decode));
+        m.put("G_B", new Part(gB.params()::encode, gB.params()::decode));
+        m.put("D_A", new Part(dA.params()::encode, dA.params()::decode));
+        m.put("D_B", new Part(dB.params()::encode, dB.params()::decode));
+        m.put("optG_A", new Part(optGA::encode, optGA::decode));
+        m.put("optG_B", new Part(optGB::encode, optGB::decode));
+        m.put("optD_A", new Part(optDA::encode, optDA::decode));
+        m.put("optD_B", new Part(optDB::encode, optDB::decode));
+        m.put("poolA", new Part(poolA::encode, poolA::decode));
+        m.put("poolB", new Part(poolB::encode, poolB::decode));
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     /**
      * A new run into {@code outDir}; refuses a folder that already holds checkpoints (resume it).
@@ -172,12 +186,12 @@ public final class CycleGanTrainer implements TrainingRun {
             throws IOException {
         Path cp = Checkpoints.latest(outDir)
                 .orElseThrow(() -> new IllegalStateException(outDir + " has no checkpoint to resume from"));
-        Map<String, byte[]> parts = Checkpoints.readParts(cp, PARTS);
-        CycleOptions cycle = dev.pix2pix.msg.Json.mapper().readValue(parts.get("cycle"), CycleOptions.class);
+        CycleOptions cycle = dev.pix2pix.msg.Json.mapper().readValue(Checkpoints.readParts(cp, List.of(CYCLE)).get(CYCLE),
+                CycleOptions.class);
         RunState s = Checkpoints.readState(cp);
         return new CycleGanTrainer(new RunState(s.spec(), options == null ? s.options() : options, s.data(), s.epoch(),
                 s.iterationInEpoch(),
-                s.iteration(), CodeVersion.get()), cycle, data, outDir, device, parts);
+                s.iteration(), CodeVersion.get()), cycle, data, outDir, device, cp);
     }
 
     @Override
@@ -187,19 +201,10 @@ public final class CycleGanTrainer implements TrainingRun {
 
     /** Writes a checkpoint of every network, optimizer and pool, and the run state. */
     public Path checkpoint() throws IOException {
-        Map<String, byte[]> parts = new LinkedHashMap<>();
-        parts.put("G_A", gA.params().encode());
-        parts.put("G_B", gB.params().encode());
-        parts.put("D_A", dA.params().encode());
-        parts.put("D_B", dB.params().encode());
-        parts.put("optG_A", optGA.encode());
-        parts.put("optG_B", optGB.encode());
-        parts.put("optD_A", optDA.encode());
-        parts.put("optD_B", optDB.encode());
-        parts.put("poolA", poolA.encode());
-        parts.put("poolB", poolB.encode());
-        parts.put("cycle", dev.pix2pix.msg.Json.writeIndented(c));
-        return Checkpoints.writeParts(outDir, parts, state, o.keepCheckpoints());
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        parts.forEach((name, part) -> out.put(name, part.save().get()));
+        out.put(CYCLE, dev.pix2pix.msg.Json.writeIndented(c));
+        return Checkpoints.writeParts(outDir, out, state, o.keepCheckpoints());
     }
 
     public Generator generatorA() {

@@ -4,6 +4,7 @@ import dev.pix2pix.delivery.Limits;
 import dev.pix2pix.infer.OutputPolicy;
 import dev.pix2pix.infer.TranslatePlan;
 import dev.pix2pix.infer.Translator;
+import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.msg.EventType;
 import dev.pix2pix.msg.FailureCode;
@@ -159,11 +160,9 @@ public class JobIntake {
         ModelCache.Ref model = ModelCache.locate(store, job.model(), direction);
         ModelCache.checkSize(store, model, limits.maxModelBytes());
         ModelInfo info = ModelCache.readInfo(store, model);
-        if (direction != null && model.uri().equals(job.model())
-                && (info.direction() == null || !info.direction().equalsIgnoreCase(direction))) {
-            throw new InputPlanner.Refused("direction " + direction + ": model " + job.model() + " holds one generator ("
-                    + (info.colorize() ? "colorize" : info.direction()) + "); a direction picks a generator of a "
-                    + "CycleGAN folder (AtoB/ and BtoA/)");
+        String directionRefusal = model.uri().equals(job.model()) ? ModelFolder.directionRefusal(info, direction) : null;
+        if (directionRefusal != null) {
+            throw new InputPlanner.Refused("direction " + direction + ": model " + job.model() + " " + directionRefusal);
         }
         String refusal = dev.pix2pix.infer.Translator.modeRefusal(info, job.mode() == null ? null : job.mode().wire());
         if (refusal != null) {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -91,8 +92,8 @@ final class ModelCache implements AutoCloseable {
         try {
             S3Uri folder = top;
             String resolved = uri;
-            if (store.stat(top.child(ModelFolder.INFO)).isEmpty()
-                    && store.stat(top.child(ModelFolder.A_TO_B + "/" + ModelFolder.INFO)).isPresent()) {
+            Optional<ObjectInfo> topInfo = store.stat(top.child(ModelFolder.INFO));
+            if (topInfo.isEmpty() && store.stat(top.child(ModelFolder.A_TO_B + "/" + ModelFolder.INFO)).isPresent()) {
                 String member;
                 try {
                     member = ModelFolder.member(direction);
@@ -103,7 +104,7 @@ final class ModelCache implements AutoCloseable {
                 resolved = folder.toString();
             }
             S3Uri f = folder;
-            ObjectInfo info = store.stat(f.child(ModelFolder.INFO)).orElseThrow(() -> new ModelException(
+            ObjectInfo info = (f == top ? topInfo : store.stat(f.child(ModelFolder.INFO))).orElseThrow(() -> new ModelException(
                     "model not found: no " + f.child(ModelFolder.INFO) + " (expected a model folder with "
                             + ModelFolder.INFO + " and " + ModelFolder.WEIGHTS + ", or a CycleGAN folder with "
                             + ModelFolder.A_TO_B + "/ and " + ModelFolder.B_TO_A + "/)", null));

@@ -3,7 +3,6 @@ package dev.pix2pix.worker.train;
 import ai.djl.Device;
 import dev.pix2pix.data.DataReport;
 import dev.pix2pix.data.PairSet;
-import dev.pix2pix.data.TrainingSet;
 import dev.pix2pix.io.LocalFiles;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.delivery.Limits;

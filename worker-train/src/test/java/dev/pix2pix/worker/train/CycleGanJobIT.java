@@ -19,9 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -131,10 +129,6 @@ class CycleGanJobIT {
     }
 
     private static WorkerProcess start(ItEnv env, String name) throws Exception {
-        Map<String, String> props = new HashMap<>(env.workerProps(env.dir.resolve("work-" + name)));
-        // a killed member is noticed after the session timeout: keep it short so the job moves on quickly
-        props.put("mp.messaging.incoming.train-jobs.session.timeout.ms", "6000");
-        props.put("mp.messaging.incoming.train-jobs.heartbeat.interval.ms", "1000");
-        return WorkerProcess.start(props, ItEnv.logFile("cg-worker-" + name));
+        return env.startQuickFailover("cg", name);
     }
 }

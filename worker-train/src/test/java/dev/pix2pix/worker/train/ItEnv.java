@@ -1,6 +1,7 @@
 package dev.pix2pix.worker.train;
 
 import dev.pix2pix.worker.testing.EventLog;
+import dev.pix2pix.worker.testing.WorkerProcess;
 import dev.pix2pix.msg.CancelJob;
 import dev.pix2pix.msg.Json;
 import dev.pix2pix.msg.TrainJob;
@@ -119,6 +120,17 @@ final class ItEnv implements AutoCloseable {
         m.put("pix2pix.train.progress-interval", "1s");
         m.put("mp.messaging.incoming.train-jobs.group.id", name + "-worker-train");
         return m;
+    }
+
+    /**
+     * A worker whose death the group notices within seconds (the kill and rebalance tests): its session times out
+     * after 6 s instead of the default 45. Logs go to target/it-logs/LOGPREFIX-worker-NAME.log.
+     */
+    WorkerProcess startQuickFailover(String logPrefix, String name) throws Exception {
+        Map<String, String> props = new HashMap<>(workerProps(dir.resolve("work-" + name)));
+        props.put("mp.messaging.incoming.train-jobs.session.timeout.ms", "6000");
+        props.put("mp.messaging.incoming.train-jobs.heartbeat.interval.ms", "1000");
+        return WorkerProcess.start(props, logFile(logPrefix + "-worker-" + name));
     }
 
     /** A narrow, fast job: unet_64, ngf/ndf 8, 64x64. */

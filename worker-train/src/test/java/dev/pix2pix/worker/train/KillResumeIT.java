@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -102,11 +101,7 @@ class KillResumeIT {
     }
 
     private static WorkerProcess start(ItEnv env, String name) throws Exception {
-        Map<String, String> props = new java.util.HashMap<>(env.workerProps(env.dir.resolve("work-" + name)));
-        // a killed member is noticed after the session timeout: keep it short so the job moves on quickly
-        props.put("mp.messaging.incoming.train-jobs.session.timeout.ms", "6000");
-        props.put("mp.messaging.incoming.train-jobs.heartbeat.interval.ms", "1000");
-        return WorkerProcess.start(props, ItEnv.logFile("kr-worker-" + name));
+        return env.startQuickFailover("kr", name);
     }
 
     private static List<Integer> epochs(List<JobEvent> events) {

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -79,9 +78,6 @@ class RebalanceIT {
     }
 
     private static WorkerProcess start(ItEnv env, String name) throws Exception {
-        Map<String, String> props = new java.util.HashMap<>(env.workerProps(env.dir.resolve("work-" + name)));
-        props.put("mp.messaging.incoming.train-jobs.session.timeout.ms", "6000");
-        props.put("mp.messaging.incoming.train-jobs.heartbeat.interval.ms", "1000");
-        return WorkerProcess.start(props, ItEnv.logFile("rb-worker-" + name));
+        return env.startQuickFailover("rb", name);
     }
 }
