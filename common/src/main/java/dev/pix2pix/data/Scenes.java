@@ -162,6 +162,27 @@ public final class Scenes {
         return out;
     }
 
+    /**
+     * The 8-bit gray version that keeps each pixel's Lab lightness ({@link dev.pix2pix.image.Grayscale}, the
+     * conversion the workers apply to colour inputs): what a panchromatic black-and-white capture of the scene
+     * records, and the L a colorizer is trained on. Rec. 601 luma ({@link #gray}) instead shifts saturated colours'
+     * lightness (grass L 55 -> 48, a red balloon 49 -> 39), so a model trained on L sees other lightness than it
+     * learned.
+     */
+    public static BufferedImage grayLightness(BufferedImage rgb) {
+        BufferedImage out = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+        var raster = out.getRaster();
+        for (int y = 0; y < rgb.getHeight(); y++) {
+            for (int x = 0; x < rgb.getWidth(); x++) {
+                int p = rgb.getRGB(x, y);
+                double l = dev.pix2pix.image.Lab.lightness(((p >> 16) & 255) / 255.0, ((p >> 8) & 255) / 255.0,
+                        (p & 255) / 255.0);
+                raster.setSample(x, y, 0, clamp((int) Math.round(255 * dev.pix2pix.image.Lab.grayForL(l))));
+            }
+        }
+        return out;
+    }
+
     private static int clamp(int v) {
         return Math.max(0, Math.min(255, v));
     }

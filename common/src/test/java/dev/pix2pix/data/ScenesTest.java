@@ -33,6 +33,27 @@ class ScenesTest {
         assertEquals(Math.round(luma), gray.getRaster().getSample(10, 5, 0));
     }
 
+    /** The demo's gray inputs keep each pixel's Lab lightness (the L a colorizer is trained on), unlike luma. */
+    @Test
+    void lightnessGrayKeepsLabLightness() {
+        BufferedImage a = Scenes.scene(5, 64, 48), gray = Scenes.grayLightness(a);
+        assertEquals(BufferedImage.TYPE_BYTE_GRAY, gray.getType());
+        double worst = 0, worstLuma = 0;
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                int p = a.getRGB(x, y);
+                double l = dev.pix2pix.image.Lab.lightness(((p >> 16) & 255) / 255.0, ((p >> 8) & 255) / 255.0,
+                        (p & 255) / 255.0);
+                double g = gray.getRaster().getSample(x, y, 0) / 255.0;
+                worst = Math.max(worst, Math.abs(dev.pix2pix.image.Lab.lightness(g, g, g) - l));
+                double y601 = Scenes.gray(a).getRaster().getSample(x, y, 0) / 255.0;
+                worstLuma = Math.max(worstLuma, Math.abs(dev.pix2pix.image.Lab.lightness(y601, y601, y601) - l));
+            }
+        }
+        assertTrue(worst < 0.3, "within 8-bit rounding of the colour's L: " + worst);
+        assertTrue(worstLuma > 3, "luma gray moves saturated colours' L (the reason for this conversion): " + worstLuma);
+    }
+
     /** The colour of each kind of object can be told from the gray image: its palette's lumas are apart. */
     @Test
     void palettesOfEachKindDifferInLuma() {
