@@ -150,16 +150,7 @@ public final class Scenes {
 
     /** The 8-bit grayscale (Rec. 601 luma) version of an RGB image. */
     public static BufferedImage gray(BufferedImage rgb) {
-        BufferedImage out = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
-        var raster = out.getRaster();
-        for (int y = 0; y < rgb.getHeight(); y++) {
-            for (int x = 0; x < rgb.getWidth(); x++) {
-                int p = rgb.getRGB(x, y);
-                double l = 0.299 * ((p >> 16) & 255) + 0.587 * ((p >> 8) & 255) + 0.114 * (p & 255);
-                raster.setSample(x, y, 0, clamp((int) Math.round(l)));
-            }
-        }
-        return out;
+        return grayOf(rgb, (r, g, b) -> 0.299 * r + 0.587 * g + 0.114 * b);
     }
 
     /**
@@ -170,14 +161,22 @@ public final class Scenes {
      * learned.
      */
     public static BufferedImage grayLightness(BufferedImage rgb) {
+        return grayOf(rgb, (r, g, b) -> 255 * dev.pix2pix.image.Lab.grayForL(
+                dev.pix2pix.image.Lab.lightness(r / 255.0, g / 255.0, b / 255.0)));
+    }
+
+    /** A gray level in [0, 255] from 8-bit red, green and blue. */
+    private interface GrayLevel {
+        double of(int r, int g, int b);
+    }
+
+    private static BufferedImage grayOf(BufferedImage rgb, GrayLevel level) {
         BufferedImage out = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
         var raster = out.getRaster();
         for (int y = 0; y < rgb.getHeight(); y++) {
             for (int x = 0; x < rgb.getWidth(); x++) {
                 int p = rgb.getRGB(x, y);
-                double l = dev.pix2pix.image.Lab.lightness(((p >> 16) & 255) / 255.0, ((p >> 8) & 255) / 255.0,
-                        (p & 255) / 255.0);
-                raster.setSample(x, y, 0, clamp((int) Math.round(255 * dev.pix2pix.image.Lab.grayForL(l))));
+                raster.setSample(x, y, 0, clamp((int) Math.round(level.of((p >> 16) & 255, (p >> 8) & 255, p & 255))));
             }
         }
         return out;

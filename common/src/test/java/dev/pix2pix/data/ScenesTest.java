@@ -36,7 +36,7 @@ class ScenesTest {
     /** The demo's gray inputs keep each pixel's Lab lightness (the L a colorizer is trained on), unlike luma. */
     @Test
     void lightnessGrayKeepsLabLightness() {
-        BufferedImage a = Scenes.scene(5, 64, 48), gray = Scenes.grayLightness(a);
+        BufferedImage a = Scenes.scene(5, 64, 48), gray = Scenes.grayLightness(a), luma = Scenes.gray(a);
         assertEquals(BufferedImage.TYPE_BYTE_GRAY, gray.getType());
         double worst = 0, worstLuma = 0;
         for (int y = 0; y < 48; y++) {
@@ -46,7 +46,7 @@ class ScenesTest {
                         (p & 255) / 255.0);
                 double g = gray.getRaster().getSample(x, y, 0) / 255.0;
                 worst = Math.max(worst, Math.abs(dev.pix2pix.image.Lab.lightness(g, g, g) - l));
-                double y601 = Scenes.gray(a).getRaster().getSample(x, y, 0) / 255.0;
+                double y601 = luma.getRaster().getSample(x, y, 0) / 255.0;
                 worstLuma = Math.max(worstLuma, Math.abs(dev.pix2pix.image.Lab.lightness(y601, y601, y601) - l));
             }
         }
