@@ -40,6 +40,38 @@ public final class Scenes {
 
     private Scenes() {}
 
+    /**
+     * A smooth random ramp (gray or colour) from a seed: cheap inputs for jobs whose pixels do not matter
+     * (fault soaks, delivery tests), where a scene's drawing would only cost time.
+     */
+    public static BufferedImage ramp(long seed, int width, int height, boolean gray) {
+        Random r = new Random(seed);
+        BufferedImage img = new BufferedImage(width, height, gray ? BufferedImage.TYPE_BYTE_GRAY
+                : BufferedImage.TYPE_INT_RGB);
+        int a = r.nextInt(255);
+        int b = r.nextInt(255);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int v = (a + x * 255 / width + y * b / height) & 0xff;
+                img.setRGB(x, y, 0xff000000 | v << 16 | (255 - v) << 8 | (v / 2));
+            }
+        }
+        return img;
+    }
+
+    /** The image encoded as {@code format} (png, jpg, bmp, ...) by ImageIO. */
+    public static byte[] encode(BufferedImage img, String format) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            if (!javax.imageio.ImageIO.write(img, format, out)) {
+                throw new IllegalArgumentException("no ImageIO writer for " + format);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // into memory: cannot happen
+        }
+        return out.toByteArray();
+    }
+
     /** A colour scene of {@code width} x {@code height}, fully determined by {@code seed}. */
     public static BufferedImage scene(long seed, int width, int height) {
         Random r = new Random(seed * 7919 + 17);

@@ -1,12 +1,12 @@
 package dev.pix2pix.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.pix2pix.data.Scenes;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.Generator;
-import dev.pix2pix.msg.EventType;
 import dev.pix2pix.msg.JobEvent;
 import dev.pix2pix.msg.Json;
 import dev.pix2pix.msg.TrainJob;
@@ -16,8 +16,6 @@ import dev.pix2pix.stack.StackInfo;
 import dev.pix2pix.stack.StackProcess;
 import dev.pix2pix.store.ObjectStore;
 import dev.pix2pix.store.S3Uri;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +31,6 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -346,20 +343,8 @@ final class ChaosCommand implements Callable<Integer> {
     }
 
     /** A smooth random image, gray or colour, as PNG. */
-    static byte[] png(int w, int h, boolean gray, long seed) throws IOException {
-        Random r = new Random(seed);
-        BufferedImage img = new BufferedImage(w, h, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
-        int a = r.nextInt(255);
-        int b = r.nextInt(255);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int v = (a + x * 255 / w + y * b / h) & 0xff;
-                img.setRGB(x, y, 0xff000000 | v << 16 | (255 - v) << 8 | (v / 2));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(img, "png", out);
-        return out.toByteArray();
+    static byte[] png(int w, int h, boolean gray, long seed) {
+        return Scenes.encode(Scenes.ramp(seed, w, h, gray), "png");
     }
 
     private static void sleepUntil(long t0, Duration at) throws InterruptedException {
