@@ -51,14 +51,20 @@ public final class TxPublisher implements AutoCloseable {
     private KafkaProducer<String, String> producer;
 
     /**
-     * @param clientConfig    connection settings (bootstrap servers, security); producer keys are set here
+     * @param clientConfig    connection settings (bootstrap servers, security), such as the Kafka extension's
+     *                        default-kafka-broker map: only the producer's keys are taken; those below are set here
      * @param channel         the consuming channel, e.g. translate-shards (names the failpoint
      *                        {@code <channel>.before-commit})
      * @param transactionalId unique per process and consuming channel
      */
     public TxPublisher(Map<String, ?> clientConfig, String channel, String transactionalId, OutageMonitor outages,
             OutagePolicy backoff) {
-        this.config = new HashMap<>(clientConfig);
+        this.config = new HashMap<>();
+        clientConfig.forEach((k, v) -> {
+            if (ProducerConfig.configNames().contains(k)) {
+                config.put(k, v);
+            }
+        });
         this.transactionalId = transactionalId;
         this.failpoint = channel + ".before-commit";
         this.outages = outages;

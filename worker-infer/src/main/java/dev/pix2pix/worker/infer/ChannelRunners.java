@@ -32,8 +32,8 @@ public class ChannelRunners {
     @Inject
     Lifecycle lifecycle;
     @Inject
-    @Identifier("pix2pix-producer")
-    Map<String, Object> producerConfig;
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
 
     private final Map<String, PartitionTracker> trackers = new ConcurrentHashMap<>();
     private final Map<String, MessageRunner> runners = new ConcurrentHashMap<>();
@@ -44,7 +44,7 @@ public class ChannelRunners {
 
     MessageRunner runner(String channel) {
         return runners.computeIfAbsent(channel, c -> new MessageRunner("pix2pix-" + c, deadLetters, tracker(c),
-                new TxPublisher(producerConfig, c,
+                new TxPublisher(kafkaConfig, c,
                         dev.pix2pix.msg.Party.WORKER_INFER.transactionalId(cfg.instanceId(), c), outages, cfg.outage().toPolicy()),
                 lifecycle::stopping, cfg.delivery().attempts(), Duration.ofSeconds(2)));
     }

@@ -2,53 +2,39 @@ package dev.pix2pix.worker.infer;
 
 import dev.pix2pix.delivery.Limits;
 import dev.pix2pix.store.ObjectStore;
-import dev.pix2pix.store.StoreConfig;
-import dev.pix2pix.worker.config.WorkerSettings;
 import dev.pix2pix.worker.AttemptMarkers;
 import dev.pix2pix.worker.CancelRegistry;
 import dev.pix2pix.worker.DeadLetters;
-import dev.pix2pix.worker.OutageMonitor;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
+import dev.pix2pix.worker.config.StoreSettings;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.kafka.clients.producer.ProducerConfig;
+import jakarta.interceptor.Interceptor;
 
 /**
- * The worker's shared runtime objects from configuration: the object store (credentials only from
- * configuration or the environment; transient failures waited out for pix2pix.outage.max-wait), the
- * outage monitor behind readiness, limits, cancels, attempt markers, dead letters.
+ * The worker's runtime objects from configuration: the object store's settings (credentials only from
+ * configuration or the environment; transient failures waited out for pix2pix.outage.max-wait), limits,
+ * cancels, attempt markers, dead letters. The store client, the outage monitor and their readiness checks are
+ * both workers' ({@link dev.pix2pix.worker.beans}).
  */
 @ApplicationScoped
 public class StoreProducer {
-    static StoreConfig storeConfig(InferConfig cfg) {
-        return WorkerSettings.storeConfig(cfg.s3(), cfg.outage());
-    }
-
-    /** Refuses to start without a bucket allow-list (fail-closed), before any job is taken. */
-    void check(@Observes StartupEvent e, InferConfig cfg) {
-        storeConfig(cfg);
-    }
-
+    /** The object store as configured; {@link dev.pix2pix.worker.beans.StoreBeans} builds the client from it. */
     @Produces
     @Singleton
-    OutageMonitor outages() {
-        return new OutageMonitor();
+    StoreSettings storeSettings(InferConfig cfg) {
+        return StoreSettings.of(cfg.s3(), cfg.outage());
     }
 
-    @Produces
-    @Singleton // ObjectStore is final: no client proxy
-    ObjectStore store(InferConfig cfg, OutageMonitor outages) {
-        return new ObjectStore(storeConfig(cfg), outages);
-    }
-
-    void close(@Disposes ObjectStore store) {
-        store.close();
+    /**
+     * Refuses to start without a bucket allow-list (fail-closed), before the messaging channels start, so that
+     * no job is taken.
+     */
+    void checkStore(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent e, StoreSettings settings) {
+        // asking for the settings builds them, and a missing allow-list throws here
     }
 
     @Produces
@@ -73,19 +59,5 @@ public class StoreProducer {
     @Singleton
     DeadLetters deadLetters(InferConfig cfg) {
         return new DeadLetters(cfg.topics().dlq(), cfg.instanceId());
-    }
-
-    /** Connection settings (bootstrap servers, security) for the transactional producers. */
-    @Produces
-    @Singleton
-    @Identifier("pix2pix-producer")
-    Map<String, Object> producerConfig(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
-        Map<String, Object> c = new HashMap<>();
-        kafka.forEach((k, v) -> {
-            if (ProducerConfig.configNames().contains(k)) {
-                c.put(k, v);
-            }
-        });
-        return c;
     }
 }

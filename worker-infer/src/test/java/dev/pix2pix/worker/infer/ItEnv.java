@@ -1,9 +1,10 @@
 package dev.pix2pix.worker.infer;
 
-import dev.pix2pix.worker.testing.EventLog;
+import dev.pix2pix.worker.testing.ItWorld;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
+import dev.pix2pix.data.Scenes;
 import dev.pix2pix.image.FloatImage;
 import dev.pix2pix.image.ImageDecoder;
 import dev.pix2pix.infer.InferenceSettings;
@@ -17,46 +18,27 @@ import dev.pix2pix.model.UnetGenerator;
 import dev.pix2pix.msg.Json;
 import dev.pix2pix.msg.TopicSpec;
 import dev.pix2pix.msg.Topics;
-import dev.pix2pix.store.ObjectStore;
 import dev.pix2pix.store.S3Uri;
-import dev.pix2pix.store.StoreConfig;
 import dev.pix2pix.stack.LocalKafka;
 import dev.pix2pix.stack.LocalS3;
 import dev.pix2pix.stack.SharedStack;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One IT's world on the shared real Kafka and S3Proxy: its own topic names, consumer group and
  * bucket (so tests sharing the servers do not see each other), a tiny colorize model in S3, and
  * the settings that point a worker process at all of it.
  */
-final class ItEnv implements AutoCloseable {
-    final String name;
-    final LocalKafka kafka;
-    final LocalS3 s3;
-    final String bucket;
+final class ItEnv extends ItWorld {
     final String prefix;
-    final ObjectStore store;
-    final KafkaProducer<String, String> producer;
-    final EventLog events;
-    final EventLog dlq;
 
     ItEnv(String name) {
         this(name, SharedStack.kafka(), SharedStack.s3(), false);
@@ -77,49 +59,48 @@ final class ItEnv implements AutoCloseable {
      * environment's names), as a cluster whose topics are declared would hold them.
      */
     ItEnv(String name, LocalKafka kafka, LocalS3 s3, boolean declareTopics) {
-        this.name = name + "-" + UUID.randomUUID().toString().substring(0, 6);
-        this.kafka = kafka;
-        this.s3 = s3;
-        this.bucket = ("it-" + this.name).toLowerCase();
-        this.prefix = "it." + this.name + ".";
-        this.store = new ObjectStore(new StoreConfig(s3.endpoint(), s3.accessKey(), s3.secretKey(), s3.region(),
-                null, null));
-        store.ensureBucket(bucket);
+        this(new Unique(name + "-" + UUID.randomUUID().toString().substring(0, 6)), kafka, s3, declareTopics);
+    }
+
+    /** A name no other environment on the same servers has (tests of one class may make several). */
+    private record Unique(String name) {}
+
+    private ItEnv(Unique u, LocalKafka kafka, LocalS3 s3, boolean declareTopics) {
+        super(u.name(), ("it-" + u.name()).toLowerCase(), kafka, s3, topics(prefixOf(u), declareTopics),
+                prefixOf(u) + Topics.EVENTS, prefixOf(u) + Topics.DLQ);
+        this.prefix = prefixOf(u);
+    }
+
+    private static String prefixOf(Unique u) {
+        return "it." + u.name() + ".";
+    }
+
+    /**
+     * The inventory's topics when declared; the event and DLQ topics always, so that readers can subscribe
+     * before any worker runs.
+     */
+    private static Map<String, Integer> topics(String prefix, boolean declareTopics) {
+        Map<String, Integer> m = new LinkedHashMap<>();
         if (declareTopics) {
             for (TopicSpec t : Topics.INVENTORY) {
-                kafka.createTopic(topic(t.name()), t.partitions());
+                m.put(prefix + t.name(), t.partitions());
             }
         }
-        // the event and DLQ topics are created here so that readers can subscribe before any worker runs
-        kafka.createTopic(topic(Topics.EVENTS), 3);
-        kafka.createTopic(topic(Topics.DLQ), 1);
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
-        this.events = new EventLog(kafka.bootstrapServers(), topic(Topics.EVENTS));
-        this.dlq = new EventLog(kafka.bootstrapServers(), topic(Topics.DLQ));
+        m.putIfAbsent(prefix + Topics.EVENTS, 3);
+        m.putIfAbsent(prefix + Topics.DLQ, 1);
+        return m;
     }
 
     String topic(String base) {
         return prefix + base;
     }
 
-    String uri(String key) {
-        return "s3://" + bucket + "/" + key;
-    }
-
     /** System properties for a worker of this environment. */
     Map<String, String> workerProps() {
-        Map<String, String> p = new HashMap<>();
-        p.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        p.put("pix2pix.s3.endpoint", s3.endpoint());
-        p.put("pix2pix.s3.access-key", s3.accessKey());
-        p.put("pix2pix.s3.secret-key", s3.secretKey());
-        p.put("pix2pix.s3.allowed-buckets", bucket);
-        p.put("pix2pix.device", "cpu");
+        Map<String, String> p = baseWorkerProps(Path.of("target", "work-" + name));
         p.put("pix2pix.group", prefix + "worker-infer");
         p.put("pix2pix.infer.cpu-threads", "1");
         p.put("pix2pix.infer.batch", "2");
-        p.put("pix2pix.work-dir", Path.of("target", "work-" + name).toAbsolutePath().toString());
         p.put("pix2pix.topics.translate-jobs", topic(Topics.TRANSLATE_JOBS));
         p.put("pix2pix.topics.translate-shards", topic(Topics.TRANSLATE_SHARDS));
         p.put("pix2pix.topics.translate-done", topic(Topics.TRANSLATE_DONE));
@@ -129,8 +110,9 @@ final class ItEnv implements AutoCloseable {
         return p;
     }
 
-    void send(String topicBase, String key, String value) throws Exception {
-        producer.send(new ProducerRecord<>(topic(topicBase), key, value)).get(30, TimeUnit.SECONDS);
+    /** To this environment's topic of the inventory's name {@code topicBase}. */
+    void send(String topicBase, String key, String value) {
+        sendTo(topic(topicBase), key, value);
     }
 
     void submit(Object job, String jobId) throws Exception {
@@ -174,22 +156,8 @@ final class ItEnv implements AutoCloseable {
     }
 
     /** A smooth random image (gray or colour) encoded as png or jpg. */
-    static byte[] image(int w, int h, boolean gray, String format, long seed) throws IOException {
-        Random r = new Random(seed);
-        BufferedImage img = new BufferedImage(w, h, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
-        int a = r.nextInt(255);
-        int b = r.nextInt(255);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int v = (a + x * 255 / w + y * b / h) & 0xff;
-                img.setRGB(x, y, 0xff000000 | v << 16 | (255 - v) << 8 | (v / 2));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        if (!ImageIO.write(img, format, out)) {
-            throw new IOException("no writer for " + format);
-        }
-        return out.toByteArray();
+    static byte[] image(int w, int h, boolean gray, String format, long seed) {
+        return Scenes.encode(Scenes.ramp(seed, w, h, gray), format);
     }
 
     void put(String key, byte[] bytes) {
@@ -246,13 +214,5 @@ final class ItEnv implements AutoCloseable {
             }
         }
         return checks;
-    }
-
-    @Override
-    public void close() throws Exception {
-        events.close();
-        dlq.close();
-        producer.close();
-        store.close();
     }
 }

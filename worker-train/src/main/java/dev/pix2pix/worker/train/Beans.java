@@ -6,23 +6,21 @@ import dev.pix2pix.delivery.Limits;
 import dev.pix2pix.msg.JobValidator;
 import dev.pix2pix.msg.Topics;
 import dev.pix2pix.store.ObjectStore;
-import dev.pix2pix.store.StoreConfig;
-import dev.pix2pix.worker.config.WorkerSettings;
 import dev.pix2pix.train.Devices;
 import dev.pix2pix.worker.AttemptMarkers;
 import dev.pix2pix.worker.CancelRegistry;
 import dev.pix2pix.worker.DeadLetters;
 import dev.pix2pix.worker.OutageMonitor;
 import dev.pix2pix.worker.TxPublisher;
-import io.quarkus.runtime.StartupEvent;
+import dev.pix2pix.worker.config.StoreSettings;
 import io.smallrye.common.annotation.Identifier;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.util.HashMap;
+import jakarta.interceptor.Interceptor;
 import java.util.Map;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jboss.logging.Logger;
 
 /** Builds the engine-side objects from configuration; credentials come only from here, never from messages. */
@@ -30,28 +28,19 @@ import org.jboss.logging.Logger;
 public class Beans {
     private static final Logger LOG = Logger.getLogger(Beans.class);
 
+    /** The object store as configured; {@link dev.pix2pix.worker.beans.StoreBeans} builds the client from it. */
     @Produces
     @Singleton
-    StoreConfig storeConfig(WorkerConfig cfg) {
-        return WorkerSettings.storeConfig(cfg.s3(), cfg.outage());
+    StoreSettings storeSettings(WorkerConfig cfg) {
+        return StoreSettings.of(cfg.s3(), cfg.outage());
     }
 
-    /** Refuses to start without a bucket allow-list (fail-closed), before any job is taken. */
-    void checkStore(@Observes StartupEvent e, WorkerConfig cfg) {
-        storeConfig(cfg);
-    }
-
-    @Produces
-    @Singleton
-    OutageMonitor outages() {
-        return new OutageMonitor();
-    }
-
-    @Produces
-    @Singleton
-    ObjectStore objectStore(StoreConfig cfg, OutageMonitor outages) {
-        LOG.infof("object store: %s", cfg); // StoreConfig never prints the secret
-        return new ObjectStore(cfg, outages);
+    /**
+     * Refuses to start without a bucket allow-list (fail-closed), before the messaging channels start, so that
+     * no job is taken.
+     */
+    void checkStore(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent e, StoreSettings settings) {
+        // asking for the settings builds them, and a missing allow-list throws here
     }
 
     @Produces
@@ -90,21 +79,11 @@ public class Beans {
     @Singleton
     TxPublisher txPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, WorkerConfig cfg,
             OutageMonitor outages, @Identifier("pix2pix-instance") String instance) {
-        Map<String, Object> c = new HashMap<>();
-        kafka.forEach((k, v) -> {
-            if (ProducerConfig.configNames().contains(k)) {
-                c.put(k, v);
-            }
-        });
-        return new TxPublisher(c, "train-jobs", dev.pix2pix.msg.Party.WORKER_TRAIN.transactionalId(instance, "train-jobs"), outages, cfg.outage().toPolicy());
+        return new TxPublisher(kafka, "train-jobs", dev.pix2pix.msg.Party.WORKER_TRAIN.transactionalId(instance, "train-jobs"), outages, cfg.outage().toPolicy());
     }
 
     /** A random id per process when pix2pix.instance-id is not set (the pod name in k8s/). */
     private static final String INSTANCE = "worker-train-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-
-    void closeStore(@Disposes ObjectStore store) {
-        store.close();
-    }
 
     @Produces
     @Singleton

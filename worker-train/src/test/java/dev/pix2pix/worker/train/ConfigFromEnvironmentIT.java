@@ -2,6 +2,7 @@ package dev.pix2pix.worker.train;
 
 import dev.pix2pix.worker.testing.WorkerProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pix2pix.msg.EventType;
@@ -50,6 +51,25 @@ class ConfigFromEnvironmentIT {
                 assertTrue(ready.body().contains("\"s3\"") && ready.body().contains("DOWN"), ready.body());
                 HttpResponse<String> live = w.get("/q/health/live");
                 assertEquals(200, live.statusCode(), live.body());
+            }
+        }
+    }
+
+    /** Fail-closed: a worker not told which buckets it may touch refuses to start, naming the setting. */
+    @Test
+    void noBucketAllowListRefusesToStart() throws Exception {
+        try (ItEnv env = new ItEnv("noallow")) {
+            Map<String, String> props = new HashMap<>(env.workerProps(env.dir.resolve("work")));
+            props.remove("pix2pix.s3.allowed-buckets");
+            // a worker's log is appended to across starts: this test reads only this start's lines
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("target", "worker-logs", "noallow-worker.log"));
+            try (WorkerProcess w = WorkerProcess.start("noallow-worker", props, java.util.List.of(), false)) {
+                int code = w.awaitExit(Duration.ofMinutes(2));
+                assertTrue(code > 0, () -> "exit " + code + " (-1: still running)" + "\n" + w.tail());
+                String log = w.logText();
+                assertTrue(log.contains("pix2pix.s3.allowed-buckets (PIX2PIX_S3_ALLOWED_BUCKETS) is not set"), w::tail);
+                // refused before the messaging channels start: no consumer joined the train topic's group
+                assertFalse(log.contains("SRMSG18257"), w::tail);
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.pix2pix.worker.train;
 
-import dev.pix2pix.worker.testing.EventLog;
+import dev.pix2pix.worker.testing.ItWorld;
 import dev.pix2pix.worker.testing.WorkerProcess;
 import dev.pix2pix.msg.CancelJob;
 import dev.pix2pix.msg.Json;
@@ -8,41 +8,26 @@ import dev.pix2pix.msg.TrainJob;
 import dev.pix2pix.stack.LocalKafka;
 import dev.pix2pix.stack.LocalS3;
 import dev.pix2pix.stack.SharedStack;
-import dev.pix2pix.store.ObjectStore;
 import dev.pix2pix.store.S3Uri;
-import dev.pix2pix.store.StoreConfig;
 import dev.pix2pix.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One IT class's world on the shared real Kafka broker and S3Proxy: its own topic names (through the
  * worker's pix2pix.topics.* overrides), consumer group and bucket, a few generated aligned pairs
  * uploaded as the dataset, a producer for jobs and readers of the events and dead-letter topics.
  */
-final class ItEnv implements AutoCloseable {
-    final String name;
-    final LocalKafka kafka;
-    final LocalS3 s3;
-    final String bucket;
-    final ObjectStore store;
+final class ItEnv extends ItWorld {
     final String trainTopic;
     final String eventsTopic;
     final String controlTopic;
     final String dlqTopic;
     final Path dir;
-    private final KafkaProducer<String, String> producer;
-    final EventLog events;
-    final EventLog dlq;
 
     ItEnv(String name) throws IOException {
         this(name, 1);
@@ -54,28 +39,13 @@ final class ItEnv implements AutoCloseable {
 
     /** On servers of the test's own (a fault test's {@link dev.pix2pix.stack.PrivateStack}). */
     ItEnv(String name, int trainPartitions, LocalKafka kafka, LocalS3 s3) throws IOException {
-        this.kafka = kafka;
-        this.s3 = s3;
-        this.name = name;
-        this.bucket = "it-" + name;
+        super(name, "it-" + name, kafka, s3, topics(name + ".train.jobs", trainPartitions, name + ".events", 1,
+                name + ".control", 1, name + ".dlq", 1), name + ".events", name + ".dlq");
         this.trainTopic = name + ".train.jobs";
         this.eventsTopic = name + ".events";
         this.controlTopic = name + ".control";
         this.dlqTopic = name + ".dlq";
-        kafka.createTopic(trainTopic, trainPartitions);
-        for (String t : new String[] {eventsTopic, controlTopic, dlqTopic}) {
-            kafka.createTopic(t, 1);
-        }
         this.dir = Files.createTempDirectory("wt-" + name + "-");
-        this.store = new ObjectStore(StoreConfig.of(s3.endpoint(), s3.accessKey(), s3.secretKey()));
-        store.ensureBucket(bucket);
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        this.producer = new KafkaProducer<>(p);
-        this.events = new EventLog(kafka.bootstrapServers(), eventsTopic);
-        this.dlq = new EventLog(kafka.bootstrapServers(), dlqTopic);
     }
 
     /**
@@ -105,14 +75,7 @@ final class ItEnv implements AutoCloseable {
 
     /** System properties for a worker of this environment. */
     Map<String, String> workerProps(Path workDir) {
-        Map<String, String> m = new HashMap<>();
-        m.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        m.put("pix2pix.s3.endpoint", s3.endpoint());
-        m.put("pix2pix.s3.access-key", s3.accessKey());
-        m.put("pix2pix.s3.secret-key", s3.secretKey());
-        m.put("pix2pix.s3.allowed-buckets", bucket);
-        m.put("pix2pix.device", "cpu");
-        m.put("pix2pix.work-dir", workDir.toString());
+        Map<String, String> m = baseWorkerProps(workDir);
         m.put("pix2pix.topics.train-jobs", trainTopic);
         m.put("pix2pix.topics.events", eventsTopic);
         m.put("pix2pix.topics.control", controlTopic);
@@ -154,37 +117,22 @@ final class ItEnv implements AutoCloseable {
     }
 
     void send(TrainJob job) {
-        sendRaw(trainTopic, job.jobId(), Json.write(job));
+        sendTo(trainTopic, job.jobId(), Json.write(job));
     }
 
     /** To a chosen partition of the train topic. */
     void send(TrainJob job, int partition) {
-        try {
-            producer.send(new ProducerRecord<>(trainTopic, partition, job.jobId(), Json.write(job))).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot send to " + trainTopic, e);
-        }
+        sendTo(trainTopic, partition, job.jobId(), Json.write(job));
     }
 
     void cancel(String jobId) {
-        sendRaw(controlTopic, jobId, Json.write(new CancelJob(dev.pix2pix.msg.SchemaVersion.CURRENT, jobId,
+        sendTo(controlTopic, jobId, Json.write(new CancelJob(dev.pix2pix.msg.SchemaVersion.CURRENT, jobId,
                 "asked by the test")));
-    }
-
-    void sendRaw(String topic, String key, String value) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot send to " + topic, e);
-        }
     }
 
     @Override
     public void close() throws Exception {
-        producer.close();
-        events.close();
-        dlq.close();
-        store.close();
+        super.close();
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

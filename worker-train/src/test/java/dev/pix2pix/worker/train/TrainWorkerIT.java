@@ -170,9 +170,9 @@ class TrainWorkerIT {
     @Test
     @Order(3)
     void poisonMessagesGoToTheDeadLetterTopicAndTheNextJobStillRuns() throws Exception {
-        env.sendRaw(env.trainTopic, "poison-1", "{this is not json");
+        env.sendTo(env.trainTopic, "poison-1", "{this is not json");
         String badSchema = "{\"schemaVersion\":\"1.0\",\"jobId\":\"it-bad-schema\",\"layout\":\"aligned\"}";
-        env.sendRaw(env.trainTopic, "it-bad-schema", badSchema);
+        env.sendTo(env.trainTopic, "it-bad-schema", badSchema);
         String id = "it-after-poison";
         env.send(TrainJob.of(id, dataset, TrainJob.Layout.ALIGNED, output(id), ItEnv.tinyOptions(1, 1)));
 

@@ -1,4 +1,4 @@
-package dev.pix2pix.worker.train;
+package dev.pix2pix.worker.beans;
 
 import dev.pix2pix.worker.OutageMonitor;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +8,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Down while the worker waits an outage out (S3 or Kafka not answering its calls), naming which since when. */
+/**
+ * Down while the worker waits an outage out (S3 or Kafka not answering its calls): it takes no new work
+ * meanwhile (its message in progress waits), and the data say which server since when.
+ */
 @Readiness
 @ApplicationScoped
 public class OutageReadinessCheck implements HealthCheck {
