@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.pix2pix.data.PairSet;
@@ -16,7 +15,6 @@ import dev.pix2pix.data.UnalignedSet;
 import dev.pix2pix.data.UnusableSample;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.model.Generator;
-import dev.pix2pix.model.LossLog;
 import dev.pix2pix.model.ModelFolder;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
@@ -89,7 +87,7 @@ public final class CycleGanTrainer implements TrainingRun {
     private final Map<String, Part> parts;
     /** The part holding the run's CycleOptions (read before the networks are built). */
     private static final String CYCLE = "cycle";
-    private RunState state;
+    private final EpochLoop loop;
 
     /**
      * @param spec G_A's architecture (A channels in, B channels out); the discriminators see one image
@@ -131,7 +129,7 @@ public final class CycleGanTrainer implements TrainingRun {
         this.optDB = new FlatAdam(dB.params(), manager, options.beta1(), 0.999, 1e-8);
         this.poolA = new ImagePool(cycle.poolSize(), manager, seed + 4);
         this.poolB = new ImagePool(cycle.poolSize(), manager, seed + 5);
-        this.state = state;
+        this.loop = new EpochLoop(state, manager, outDir, LOSSES);
         this.parts = partTable();
         if (restoreFrom != null) {
             Map<String, byte[]> saved = Checkpoints.readParts(restoreFrom, List.copyOf(parts.keySet()));
@@ -196,7 +194,7 @@ public final class CycleGanTrainer implements TrainingRun {
 
     @Override
     public RunState state() {
-        return state;
+        return loop.state();
     }
 
     /** Writes a checkpoint of every network, optimizer and pool, and the run state. */
@@ -204,7 +202,7 @@ public final class CycleGanTrainer implements TrainingRun {
         Map<String, byte[]> out = new LinkedHashMap<>();
         parts.forEach((name, part) -> out.put(name, part.save().get()));
         out.put(CYCLE, dev.pix2pix.msg.Json.writeIndented(c));
-        return Checkpoints.writeParts(outDir, out, state, o.keepCheckpoints());
+        return Checkpoints.writeParts(outDir, out, loop.state(), o.keepCheckpoints());
     }
 
     public Generator generatorA() {
@@ -226,79 +224,29 @@ public final class CycleGanTrainer implements TrainingRun {
      */
     @Override
     public Trainer.Result run(TrainListener listener, BooleanSupplier stop) throws IOException, InterruptedException {
-        dev.pix2pix.nn.TorchEngine.gradMode(false);
-        int total = o.totalEpochs();
-        Map<String, Double> last = Map.of();
-        Path lastCheckpoint = null;
         try (BatchLoader loader = new BatchLoader(data.a(), o.seed(), o.batch(), o.serialBatches(), 0)) {
-            ProgressMeter meter = new ProgressMeter(o.batch());
-            NDArray acc = manager.zeros(new Shape(LOSSES.size()));
-            NDArray accZero = manager.zeros(acc.getShape());
-            try {
-                for (int epoch = state.epoch(); epoch <= total; epoch++) {
-                    long startIt = epoch == state.epoch() ? state.iterationInEpoch() : 0;
-                    loader.startEpoch(epoch, startIt);
-                    double lr = o.learningRate(epoch);
-                    long t0 = System.nanoTime();
-                    acc.set(new NDIndex("..."), accZero);
-                    long counted = 0;
-                    for (long it = startIt; ; it++) {
-                        long tIt = System.nanoTime();
-                        BatchLoader.Batch a = loader.take();
-                        if (a == null) {
-                            break;
-                        }
-                        Engine.getInstance().setRandomSeed((int) (o.seed() * 7919 + epoch * 104729L + it));
-                        float[] b = drawB(epoch, it, a);
-                        step(a, b, lr, acc);
-                        loader.release(a);
-                        counted++;
-                        state = new RunState(state.spec(), o, state.data(), epoch, it + 1, state.iteration() + 1,
-                                state.codeVersion());
-                        boolean more = loader.hasMore();
-                        TrainListener.Progress p = meter.iteration((System.nanoTime() - tIt) / 1e9, epoch, total, it,
-                                more, state.iteration(), loader.iterationsPerEpoch());
-                        if (p != null) {
-                            listener.progress(p);
-                        }
-                        if (more && stop.getAsBoolean()) {
-                            lastCheckpoint = checkpoint();
-                            listener.checkpoint(epoch, state.iteration(), lastCheckpoint);
-                            return new Trainer.Result(Trainer.Outcome.STOPPED, epoch, state.iteration(), outDir,
-                                    lastCheckpoint, last);
-                        }
-                    }
-                    if (counted == 0 && startIt == 0) {
-                        throw new IllegalStateException("no usable images under A/: all were skipped");
-                    }
-                    float[] v = acc.toFloatArray();
-                    Map<String, Double> means = new LinkedHashMap<>();
-                    for (int i = 0; i < LOSSES.size(); i++) {
-                        means.put(LOSSES.get(i), counted == 0 ? 0 : v[i] / (double) counted);
-                    }
-                    last = means;
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    TrainListener.EpochStats stats = new TrainListener.EpochStats(epoch, total, means, seconds, lr);
-                    LossLog.append(outDir, new LossLog.Entry(epoch, means, seconds, lr));
-                    listener.epoch(stats);
-                    state = new RunState(state.spec(), o, state.data(), epoch + 1, 0, state.iteration(), state.codeVersion());
-                    boolean lastEpoch = epoch == total;
-                    if (epoch % o.checkpointEvery() == 0 || lastEpoch || stop.getAsBoolean()) {
-                        lastCheckpoint = checkpoint();
-                        listener.checkpoint(epoch, state.iteration(), lastCheckpoint);
-                    }
-                    if (!lastEpoch && stop.getAsBoolean()) {
-                        return new Trainer.Result(Trainer.Outcome.STOPPED, epoch, state.iteration(), outDir,
-                                lastCheckpoint, last);
-                    }
+            return loop.run(loader, new EpochLoop.Body() {
+                @Override
+                public void step(BatchLoader.Batch a, int epoch, long iteration, double lr, NDArray acc) {
+                    CycleGanTrainer.this.step(a, drawB(epoch, iteration, a), lr, acc);
                 }
-            } finally {
-                acc.close();
-                accZero.close();
-            }
+
+                @Override
+                public Path checkpoint() throws IOException {
+                    return CycleGanTrainer.this.checkpoint();
+                }
+
+                @Override
+                public void publish() throws IOException {
+                    CycleGanTrainer.this.publish();
+                }
+
+                @Override
+                public String nothingUsable() {
+                    return "no usable images under A/: all were skipped";
+                }
+            }, listener, stop);
         }
-        publish();
-        return new Trainer.Result(Trainer.Outcome.COMPLETED, total, state.iteration(), outDir, lastCheckpoint, last);
     }
 
     /**
@@ -394,10 +342,11 @@ public final class CycleGanTrainer implements TrainingRun {
     public void publish() throws IOException {
         String code = CodeVersion.get();
         String now = Instant.now().toString();
+        RunState at = loop.state();
         ModelFolder.write(outDir.resolve("AtoB"), new ModelInfo(ModelInfo.FORMAT, specA, "translate", "unaligned", "AtoB",
-                o.size(), state.epoch() - 1, state.iteration(), code, now, dataSpec.source()), gA);
+                o.size(), at.epoch() - 1, at.iteration(), code, now, dataSpec.source()), gA);
         ModelFolder.write(outDir.resolve("BtoA"), new ModelInfo(ModelInfo.FORMAT, specB, "translate", "unaligned", "BtoA",
-                o.size(), state.epoch() - 1, state.iteration(), code, now, dataSpec.source()), gB);
+                o.size(), at.epoch() - 1, at.iteration(), code, now, dataSpec.source()), gB);
     }
 
     @Override

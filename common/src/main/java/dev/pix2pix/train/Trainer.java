@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.pix2pix.data.DataReport;
@@ -25,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,14 +52,12 @@ public final class Trainer implements TrainingRun {
     private final TrainingSet data;
     private final Path outDir;
     private int loaderThreads;
-    private RunState state;
-    private final List<String> lossNames = new ArrayList<>();
+    private final EpochLoop loop;
 
     private Trainer(RunState state, TrainingSet data, Path outDir, Device device, Checkpoints.Contents restore) {
         if (data != null) {
             checkData(state, data);
         }
-        this.state = state;
         this.data = data;
         this.outDir = outDir;
         ModelSpec spec = state.spec();
@@ -83,13 +79,14 @@ public final class Trainer implements TrainingRun {
                 optD.decode(restore.optD());
             }
         }
-        lossNames.addAll(List.of("G_GAN", "G_L1", "D_real", "D_fake"));
+        List<String> lossNames = new ArrayList<>(List.of("G_GAN", "G_L1", "D_real", "D_fake"));
         if (o.lambdaL2() > 0) {
             lossNames.add("G_L2");
         }
         if (o.r1Gamma() > 0) {
             lossNames.add("R1");
         }
+        this.loop = new EpochLoop(state, manager, outDir, lossNames);
     }
 
     /** The set must be opened with the run's preprocessing and channels: it decides the samples. */
@@ -127,9 +124,9 @@ public final class Trainer implements TrainingRun {
     public float[] benchStep(float[] input, float[] target, int n) {
         dev.pix2pix.nn.TorchEngine.gradMode(false);
         try (NDManager scope = manager.newSubManager()) {
-            NDArray acc = scope.zeros(new Shape(lossNames.size()));
-            int size = state.options().size();
-            step(new BatchLoader.Batch(n, size, size, input, target), state.options().lr(), d == null, acc);
+            NDArray acc = scope.zeros(new Shape(loop.lossNames().size()));
+            TrainOptions o = loop.state().options();
+            step(new BatchLoader.Batch(n, o.size(), o.size(), input, target), o.lr(), d == null, acc);
             return acc.toFloatArray();
         }
     }
@@ -181,7 +178,7 @@ public final class Trainer implements TrainingRun {
 
     @Override
     public RunState state() {
-        return state;
+        return loop.state();
     }
 
     public Generator generator() {
@@ -197,87 +194,37 @@ public final class Trainer implements TrainingRun {
     /** Trains to the end, or until {@code stop} answers true (then checkpoints and returns STOPPED). */
     @Override
     public Result run(TrainListener listener, BooleanSupplier stop) throws IOException, InterruptedException {
-        TrainOptions o = state.options();
-        int total = o.totalEpochs();
-        // grad mode is per thread in PyTorch and DJL switches it off only on the engine's loading thread;
-        // on any other thread in-place parameter updates would be recorded (and refused)
-        dev.pix2pix.nn.TorchEngine.gradMode(false);
-        Path lastCheckpoint = null;
-        Map<String, Double> lastLosses = Map.of();
+        TrainOptions o = loop.state().options();
         try (BatchLoader loader = new BatchLoader(data, o.seed(), o.batch(), o.serialBatches(), loaderThreads)) {
-            ProgressMeter meter = new ProgressMeter(o.batch());
-            // one accumulator for the whole run (zeroed each epoch), so the live array count is constant
-            NDArray acc = manager.zeros(new Shape(lossNames.size()));
-            NDArray accZero = manager.zeros(acc.getShape());
-            try {
-            for (int epoch = state.epoch(); epoch <= total; epoch++) {
-                long startIt = epoch == state.epoch() ? state.iterationInEpoch() : 0;
-                loader.startEpoch(epoch, startIt);
-                double lr = o.learningRate(epoch);
-                boolean pretrain = o.isPretrainEpoch(epoch) || d == null;
-                long epochStart = System.nanoTime();
-                // in place from an array: set(float[]) would pin a GC-freed direct buffer, set(index, 0f) leaks a scalar
-                acc.set(new NDIndex("..."), accZero);
-                long counted = 0;
-                // batches are counted as they come: entries found unusable on the way are left out
-                for (long it = startIt; ; it++) {
-                    long t0 = System.nanoTime();
-                    BatchLoader.Batch b = loader.take();
-                    if (b == null) {
-                        break;
-                    }
-                    // dropout draws from (seed, epoch, iteration) alone: a run stopped and resumed anywhere
-                    // trains exactly as one that never stopped
-                    Engine.getInstance().setRandomSeed((int) (o.seed() * 7919 + epoch * 104729L + it));
-                    step(b, lr, pretrain, acc);
-                    loader.release(b); // uploaded: its arrays can hold a later batch
-                    counted++;
-                    state = new RunState(state.spec(), o, state.data(), epoch, it + 1, state.iteration() + 1,
-                            state.codeVersion());
-                    boolean more = loader.hasMore(); // waits for the next batch: that wait is this iteration's
-                    TrainListener.Progress p = meter.iteration((System.nanoTime() - t0) / 1e9, epoch, total, it, more,
-                            state.iteration(), loader.iterationsPerEpoch());
-                    if (p != null) {
-                        listener.progress(p);
-                    }
-                    if (more && stop.getAsBoolean()) {
-                        lastCheckpoint = checkpoint(o);
-                        listener.checkpoint(epoch, state.iteration(), lastCheckpoint);
-                        return new Result(Outcome.STOPPED, epoch, state.iteration(), outDir, lastCheckpoint, lastLosses);
-                    }
+            return loop.run(loader, new EpochLoop.Body() {
+                @Override
+                public void step(BatchLoader.Batch batch, int epoch, long iteration, double lr, NDArray acc) {
+                    Trainer.this.step(batch, lr, o.isPretrainEpoch(epoch) || d == null, acc);
                 }
-                if (counted == 0 && startIt == 0) {
+
+                @Override
+                public Path checkpoint() throws IOException {
+                    return Trainer.this.checkpoint(o);
+                }
+
+                @Override
+                public void publish() throws IOException {
+                    Trainer.this.publish();
+                }
+
+                @Override
+                public String nothingUsable() {
                     DataReport r = data.report();
-                    throw new IllegalStateException("no usable training pairs: all " + r.listed() + " entries were skipped"
-                            + (r.skipped().isEmpty() ? "" : " (first: " + r.skipped().get(0).getMessage() + ")"));
+                    return "no usable training pairs: all " + r.listed() + " entries were skipped"
+                            + (r.skipped().isEmpty() ? "" : " (first: " + r.skipped().get(0).getMessage() + ")");
                 }
-                lastLosses = means(acc, counted);
-                double seconds = (System.nanoTime() - epochStart) / 1e9;
-                TrainListener.EpochStats stats = new TrainListener.EpochStats(epoch, total, lastLosses, seconds, lr);
-                appendLossLog(stats);
-                listener.epoch(stats);
-                state = new RunState(state.spec(), o, state.data(), epoch + 1, 0, state.iteration(), state.codeVersion());
-                boolean last = epoch == total;
-                if (epoch % o.checkpointEvery() == 0 || last || stop.getAsBoolean()) {
-                    lastCheckpoint = checkpoint(o);
-                    listener.checkpoint(epoch, state.iteration(), lastCheckpoint);
-                }
-                if (!last && stop.getAsBoolean()) {
-                    return new Result(Outcome.STOPPED, epoch, state.iteration(), outDir, lastCheckpoint, lastLosses);
-                }
-            }
-            } finally {
-                acc.close();
-                accZero.close();
-            }
+            }, listener, stop);
         }
-        publish();
-        return new Result(Outcome.COMPLETED, total, state.iteration(), outDir, lastCheckpoint, lastLosses);
     }
 
     private void step(BatchLoader.Batch b, double lr, boolean pretrain, NDArray acc) {
-        ModelSpec spec = state.spec();
-        TrainOptions o = state.options();
+        ModelSpec spec = loop.state().spec();
+        TrainOptions o = loop.state().options();
         try (NDManager step = manager.newSubManager()) {
             NDArray real = HostUpload.floats(step, b.input(), new Shape(b.size(), spec.inputNc(), b.height(), b.width()));
             NDArray target = HostUpload.floats(step, b.target(), new Shape(b.size(), spec.outputNc(), b.height(), b.width()));
@@ -336,7 +283,7 @@ public final class Trainer implements TrainingRun {
 
     /** The discriminator's input: input and output concatenated (conditional) or the output alone. */
     private NDArray pairFor(NDArray input, NDArray output) {
-        return state.spec().conditionalD() ? input.concat(output, 1) : output;
+        return loop.state().spec().conditionalD() ? input.concat(output, 1) : output;
     }
 
     /**
@@ -359,28 +306,16 @@ public final class Trainer implements TrainingRun {
         return penalty.stopGradient();
     }
 
-    private Map<String, Double> means(NDArray acc, long counted) {
-        float[] v = acc.toFloatArray();
-        Map<String, Double> m = new LinkedHashMap<>();
-        for (int i = 0; i < lossNames.size(); i++) {
-            m.put(lossNames.get(i), counted == 0 ? 0 : v[i] / (double) counted);
-        }
-        return m;
-    }
-
-    private void appendLossLog(TrainListener.EpochStats s) throws IOException {
-        dev.pix2pix.model.LossLog.append(outDir, new dev.pix2pix.model.LossLog.Entry(s.epoch(), s.losses(), s.seconds(), s.lr()));
-    }
-
     /** Writes a checkpoint of the current state (also used by a graceful stop). */
     public Path checkpoint(TrainOptions o) throws IOException {
         Checkpoints.Contents c = new Checkpoints.Contents(g.params().encode(), d == null ? null : d.params().encode(),
-                optG.encode(), optD == null ? null : optD.encode(), state);
+                optG.encode(), optD == null ? null : optD.encode(), loop.state());
         return Checkpoints.write(outDir, c, o.keepCheckpoints());
     }
 
     /** Writes the model folder's generator and model.json. */
     public void publish() throws IOException {
+        RunState state = loop.state();
         ModelSpec spec = state.spec();
         boolean color = "color".equals(state.data().layout());
         ModelInfo info = new ModelInfo(ModelInfo.FORMAT, spec, color ? "colorize" : "translate", state.data().layout(),
