@@ -139,4 +139,14 @@ class JobValidatorTest {
         assertFalse(VALIDATOR.event(Json.write(e).replace("\"epoch\"", "\"type\":\"finished\",\"x\"")).ok());
         assertFalse(VALIDATOR.event(Json.write(e).replace(e.timestamp(), "yesterday")).ok());
     }
+
+    /** The job id of an invalid message, for its failed event: only when it is one the schema would take. */
+    @Test
+    void jobIdOfAnInvalidMessageOnlyWhenUsable() {
+        assertEquals("abc-1", JobValidator.readableJobId("{\"jobId\":\"abc-1\"}").orElseThrow());
+        assertTrue(JobValidator.readableJobId("{not json").isEmpty());
+        assertTrue(JobValidator.readableJobId("{\"jobId\":\"../x y\"}").isEmpty());
+        assertTrue(JobValidator.readableJobId("{\"jobId\":\"has space\"}").isEmpty());
+        assertTrue(JobValidator.readableJobId("{\"jobId\":5}").isEmpty());
+    }
 }

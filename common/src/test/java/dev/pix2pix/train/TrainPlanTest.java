@@ -122,13 +122,6 @@ class TrainPlanTest {
     }
 
     @Test
-    void jobIdIsReadFromInvalidMessagesWhenWellFormed() {
-        assertEquals("abc-1", dev.pix2pix.msg.JobValidator.readableJobId("{\"jobId\":\"abc-1\"}").orElseThrow());
-        assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{not json").isEmpty());
-        assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{\"jobId\":\"../x y\"}").isEmpty());
-    }
-
-    @Test
     void cycleGanFillsItsOwnDefaultsAndPix2pixRefusesUnalignedData() {
         TrainPlan p = TrainPlan.cycleGan(null, null, "/data");
         assertEquals("resnet_9blocks", p.spec().netG());

@@ -127,11 +127,4 @@ class InputPlannerTest {
         assertEquals(List.of(2, 2, 1), List.of(plan.itemsOfShard(0), plan.itemsOfShard(1), plan.itemsOfShard(2)));
     }
 
-    @Test
-    void jobIdOfAnInvalidMessageOnlyWhenUsable() {
-        assertEquals("abc-1", dev.pix2pix.msg.JobValidator.readableJobId("{\"jobId\":\"abc-1\"}").orElseThrow());
-        assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{not json").isEmpty());
-        assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{\"jobId\":\"has space\"}").isEmpty());
-        assertTrue(dev.pix2pix.msg.JobValidator.readableJobId("{\"jobId\":5}").isEmpty());
-    }
 }
