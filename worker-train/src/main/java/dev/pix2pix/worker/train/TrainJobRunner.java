@@ -2,7 +2,6 @@ package dev.pix2pix.worker.train;
 
 import ai.djl.Device;
 import dev.pix2pix.data.DataReport;
-import dev.pix2pix.data.PairSet;
 import dev.pix2pix.io.LocalFiles;
 import dev.pix2pix.model.CodeVersion;
 import dev.pix2pix.delivery.Limits;
@@ -21,7 +20,6 @@ import dev.pix2pix.train.TrainOptions;
 import dev.pix2pix.train.TrainPlan;
 import dev.pix2pix.train.Trainer;
 import dev.pix2pix.train.TrainingRun;
-import dev.pix2pix.train.CycleGanTrainer;
 import dev.pix2pix.worker.AttemptMarkers;
 import dev.pix2pix.worker.CancelRegistry;
 import dev.pix2pix.worker.DeadLetters;
@@ -234,9 +232,7 @@ public class TrainJobRunner {
                 LOG.infof("resuming from %scheckpoints/%s (epoch %d, iteration %d)", sync.output(), resumedFrom.get(),
                         saved.epoch(), saved.iteration());
             }
-            // the set is opened with the options in effect (a resumed run's are the checkpoint's): they decide the samples
-            Opened opened = plan.isCycleGan() ? openCycleGan(plan, o, download, saved != null, modelDir)
-                    : openPix2pix(plan, o, download, saved != null, modelDir);
+            OpenedRun opened = OpenedRun.open(plan, o, download, saved != null, modelDir, device, cfg.train());
             int pending = download.pending();
             String streaming = pending == 0 ? "all " + opened.entries() + " entries are local"
                     : "training starts while " + pending + " files download (each batch's files first)";
@@ -276,63 +272,6 @@ public class TrainJobRunner {
                 return Outcome.leave("interrupted at epoch " + r.epoch() + ", checkpoint " + checkpoint);
             }
         }
-    }
-
-    /** An opened run with its data: closed together (the data's prepared cache stays locked while open). */
-    private record Opened(TrainingRun run, AutoCloseable data, int entries,
-            java.util.function.Supplier<DataReport> report, Sampler samples) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            try (AutoCloseable d = data) {
-                run.close();
-            }
-        }
-    }
-
-    /** Renders an epoch's sample strip (PNG bytes). */
-    @FunctionalInterface
-    private interface Sampler {
-        byte[] render() throws IOException;
-    }
-
-    private Opened openPix2pix(TrainPlan plan, TrainOptions o, DatasetCache.Download download, boolean resume,
-            Path modelDir) throws IOException {
-        PairSet data = PairSet.builder(download, plan.layout()).direction(plan.direction())
-                .channels(plan.spec().inputNc(), plan.spec().outputNc())
-                .preprocessing(o.preprocessing(plan.spec().sizeMultiple())).maxImages(o.maxImages(), o.seed())
-                .preparedCache(download.preparedRoot()).warnings(LOG::warn).open();
-        download.retain(data.fileNames());
-        Trainer trainer;
-        try {
-            trainer = resume ? Trainer.resume(modelDir, o, data, device)
-                    : Trainer.start(plan.spec(), o, plan.dataSpec(), data, modelDir, device);
-        } catch (IOException | RuntimeException e) {
-            data.close(); // its prepared cache stays locked otherwise, and the next job would decode every epoch
-            throw e;
-        }
-        trainer.loaderThreads(cfg.train().loaderThreads());
-        return new Opened(trainer, data, data.size(), data::report, () -> SampleStrip.render(trainer.generator(), data,
-                plan.colorize(), cfg.train().samplePairs(), device));
-    }
-
-    /**
-     * CycleGAN: A/ and B/ of the dataset, G_A/G_B/D_A/D_B; it publishes AtoB/ and BtoA/ model folders. No sample
-     * strips: a strip's truth column has no meaning without pairs.
-     */
-    private Opened openCycleGan(TrainPlan plan, TrainOptions o, DatasetCache.Download download, boolean resume,
-            Path modelDir) throws IOException {
-        dev.pix2pix.data.UnalignedSet data = dev.pix2pix.data.UnalignedSet.open(download, plan.spec().inputNc(),
-                plan.spec().outputNc(), o.preprocessing(plan.spec().sizeMultiple()), download.preparedRoot());
-        download.retain(data.fileNames());
-        CycleGanTrainer trainer;
-        try {
-            trainer = resume ? CycleGanTrainer.resume(modelDir, o, data, device)
-                    : CycleGanTrainer.start(plan.spec(), o, plan.cycle(), plan.dataSpec(), data, modelDir, device);
-        } catch (IOException | RuntimeException e) {
-            data.close();
-            throw e;
-        }
-        return new Opened(trainer, data, data.a().size() + data.b().size(), data::report, null);
     }
 
     private Outcome complete(String id, ModelSync sync, MessageRunner.Delivery d, Trainer.Result r, DataReport data,
@@ -400,14 +339,14 @@ public class TrainJobRunner {
         private final String id;
         private final ModelSync sync;
         private final TrainingRun trainer;
-        private final Sampler samples;
+        private final OpenedRun.Sampler samples;
         private final ProgressHeartbeat heartbeat;
         private final Path modelDir;
         private long lastIteration = -1;
         private long lastNanos = System.nanoTime();
         volatile String lastCheckpoint;
 
-        JobListener(String id, ModelSync sync, TrainingRun trainer, Sampler samples, ProgressHeartbeat heartbeat,
+        JobListener(String id, ModelSync sync, TrainingRun trainer, OpenedRun.Sampler samples, ProgressHeartbeat heartbeat,
                 Path modelDir) {
             this.id = id;
             this.sync = sync;
