@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.pix2pix.data.DataReport;
 import dev.pix2pix.io.LocalFiles;
 import dev.pix2pix.model.CodeVersion;
+import dev.pix2pix.model.LossLog;
 import dev.pix2pix.delivery.Limits;
 import dev.pix2pix.msg.EventType;
 import dev.pix2pix.msg.FailureCode;
@@ -278,37 +279,15 @@ public class TrainJobRunner {
             DatasetCache.Fetched fetched, Path modelDir, String resumedFrom, double seconds, String dataNote)
             throws IOException {
         Map<String, Double> losses = r.lastLosses().isEmpty() ? lastLoggedLosses(modelDir) : r.lastLosses();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("jobId", id);
-        m.put("epochs", r.epoch());
-        m.put("iterations", r.iteration());
-        m.put("losses", losses);
-        m.put("images", data.usable());
-        m.put("skippedImages", data.unreadable());
-        m.put("grayscaleImages", data.grayscale());
-        m.put("secondsThisRun", seconds);
-        m.put("resumedFrom", resumedFrom);
-        m.put("device", device.toString());
-        m.put("codeVersion", CodeVersion.get());
-        Files.writeString(modelDir.resolve(ModelSync.METRICS), Json.write(m) + "\n");
+        CompletionReport report = new CompletionReport(id, r.epoch(), r.iteration(), losses, data, fetched,
+                resumedFrom, seconds, device.toString(), CodeVersion.get());
+        Files.writeString(modelDir.resolve(ModelSync.METRICS), Json.write(report.metricsFile()) + "\n");
 
         List<String> outputs = new ArrayList<>();
         outputs.add(sync.output().toString());
         outputs.addAll(sync.publishModel(modelDir));
-        Map<String, Long> counts = new LinkedHashMap<>();
-        counts.put("epochs", (long) r.epoch());
-        counts.put("iterations", r.iteration());
-        counts.put("images", (long) data.usable());
-        counts.put("skippedImages", (long) data.unreadable());
-        counts.put("grayscaleImages", (long) data.grayscale());
-        counts.put("datasetFiles", (long) fetched.files());
-        counts.put("datasetDownloaded", (long) fetched.downloaded());
-        counts.put("datasetReused", (long) fetched.reused());
-        Map<String, Object> metricsOut = new LinkedHashMap<>();
-        metricsOut.put("secondsThisRun", seconds);
-        if (resumedFrom != null) {
-            metricsOut.put("resumedFrom", resumedFrom);
-        }
+        Map<String, Long> counts = report.counts();
+        Map<String, Object> metricsOut = report.eventMetrics();
         JobEvent.Builder done = JobEvent.builder(id, EventType.COMPLETED).outputs(outputs).losses(losses)
                 .counts(counts).metrics(metricsOut).seconds(seconds).epoch(r.epoch());
         if (dataNote != null) {
@@ -413,7 +392,7 @@ public class TrainJobRunner {
     }
 
     private static Map<String, Double> lastLoggedLosses(Path modelDir) throws IOException {
-        List<dev.pix2pix.model.LossLog.Entry> log = dev.pix2pix.model.LossLog.read(modelDir.resolve(dev.pix2pix.model.LossLog.FILE));
+        List<LossLog.Entry> log = LossLog.read(modelDir.resolve(LossLog.FILE));
         return log.isEmpty() ? new LinkedHashMap<>() : new LinkedHashMap<>(log.get(log.size() - 1).losses());
     }
 
