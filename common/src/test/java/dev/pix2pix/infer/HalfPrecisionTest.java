@@ -9,6 +9,7 @@ import dev.pix2pix.image.FloatImage;
 import dev.pix2pix.model.ModelInfo;
 import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.UnetGenerator;
+import dev.pix2pix.nn.TorchEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,7 +24,7 @@ class HalfPrecisionTest {
      * weights give outputs of order one, so the comparison means something.
      */
     private static void heScale(UnetGenerator g) {
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        TorchEngine.gradMode(false);
         try {
             for (java.util.Map.Entry<String, ai.djl.ndarray.NDArray> e : g.params().trainableByName().entrySet()) {
                 ai.djl.ndarray.types.Shape s = e.getValue().getShape();
@@ -34,7 +35,7 @@ class HalfPrecisionTest {
                 }
             }
         } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            TorchEngine.gradMode(true);
         }
     }
 

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.pix2pix.nn.ParamStore;
+import dev.pix2pix.nn.TorchEngine;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -97,11 +97,11 @@ class FlatAdamTest {
                 }
                 gc.backward(loss);
             }
-            JniUtils.setGradMode(false);
+            TorchEngine.gradMode(false);
             try {
                 adam.step(step, LR);
             } finally {
-                JniUtils.setGradMode(true);
+                TorchEngine.gradMode(true);
             }
         }
     }
