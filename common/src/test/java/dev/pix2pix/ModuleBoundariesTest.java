@@ -3,6 +3,7 @@ package dev.pix2pix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pix2pix.testing.TestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,16 +26,13 @@ class ModuleBoundariesTest {
 
     @BeforeAll
     static void readTree() throws IOException {
-        // surefire runs in common/; the repository root is the folder above with the parent pom and common/
-        Path here = Path.of("").toAbsolutePath();
-        root = Files.isDirectory(here.resolve("common")) ? here : here.getParent();
-        assertTrue(Files.isRegularFile(root.resolve("pom.xml")) && Files.isDirectory(root.resolve("worker-infer")),
-                "repository root not found from " + here);
+        root = TestData.checkout();
+        assertTrue(Files.isDirectory(root.resolve("worker-train")) && Files.isDirectory(root.resolve("worker-infer")),
+                "no worker modules under " + root);
         try (Stream<Path> s = Files.walk(root)) {
             sources = s.filter(p -> p.toString().endsWith(".java"))
-                    .filter(p -> root.relativize(p).toString().contains("/src/"))
-                    .filter(p -> !root.relativize(p).toString().contains("/target/"))
                     .map(root::relativize)
+                    .filter(p -> p.toString().contains("/src/") && !p.toString().contains("/target/"))
                     .filter(p -> !p.endsWith("ModuleBoundariesTest.java")) // names what it looks for
                     .sorted()
                     .toList();

@@ -45,12 +45,9 @@ class ResizeAgainstPilIT {
     }
 
     static Path script() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isRegularFile(dir.resolve("tools/resize/pil_resize.py"))) {
-            dir = dir.getParent();
-        }
-        assertTrue(dir != null, "tools/resize/pil_resize.py not found above the working directory");
-        return dir.resolve("tools/resize/pil_resize.py");
+        Path script = TestData.checkout().resolve("tools/resize/pil_resize.py");
+        assertTrue(Files.isRegularFile(script), script + " not found");
+        return script;
     }
 
     static void pil(String py, Path out, int w, int h, List<Path> images) throws Exception {

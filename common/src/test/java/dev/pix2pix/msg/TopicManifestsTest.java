@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pix2pix.testing.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * generated files instead of failing.
  */
 class TopicManifestsTest {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path ROOT = TestData.checkout();
     private static final Path STRIMZI = ROOT.resolve("k8s/base/kafka-topics/topics.yaml");
     private static final Path VALIDATOR = ROOT.resolve("k8s/validate/topics.json");
     private static final Path COMPOSE = ROOT.resolve("deploy/docker-compose.yml");

@@ -32,6 +32,20 @@ public final class TestData {
         return null;
     }
 
+    /**
+     * The repository's root (the folder with the parent pom and common/), found from any module's working
+     * directory upwards, for tests that read files of other modules or of the repository itself.
+     */
+    public static Path checkout() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isRegularFile(dir.resolve("common/pom.xml"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("repository root (pom.xml beside common/) not found above "
+                + Path.of("").toAbsolutePath());
+    }
+
     public static Path datasets() {
         Path found = shared("datasets");
         Prerequisite.require(found != null && Files.isDirectory(found),
