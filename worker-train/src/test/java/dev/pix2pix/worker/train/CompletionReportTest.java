@@ -2,6 +2,8 @@ package dev.pix2pix.worker.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pix2pix.data.DataReport;
 import dev.pix2pix.data.UnusableSample;
@@ -61,7 +63,7 @@ class CompletionReportTest {
         CompletionReport r = report(null);
         assertFalse(r.eventMetrics().containsKey("resumedFrom"));
         assertEquals(Map.of("secondsThisRun", 61.5), r.eventMetrics());
-        assertEquals(true, r.metricsFile().containsKey("resumedFrom"));
-        assertEquals(null, r.metricsFile().get("resumedFrom"));
+        assertTrue(r.metricsFile().containsKey("resumedFrom"));
+        assertNull(r.metricsFile().get("resumedFrom"));
     }
 }
