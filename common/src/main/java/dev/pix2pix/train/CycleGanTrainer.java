@@ -21,6 +21,7 @@ import dev.pix2pix.model.ModelSpec;
 import dev.pix2pix.model.PatchDiscriminator;
 import dev.pix2pix.nn.HostUpload;
 import dev.pix2pix.nn.Pass;
+import dev.pix2pix.nn.Scalars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -307,14 +308,14 @@ public final class CycleGanTrainer implements TrainingRun {
                 NDArray loss = zero;
                 if (c.lambdaIdentity() > 0 && specA.inputNc() == specA.outputNc()) {
                     // identity: G_A fed a B image should change little (same channels only, as the reference asserts)
-                    idtA = Losses.l1(gA.forward(realB, pass), realB).mul((float) (c.lambdaB() * c.lambdaIdentity()));
-                    idtB = Losses.l1(gB.forward(realA, pass), realA).mul((float) (c.lambdaA() * c.lambdaIdentity()));
+                    idtA = Scalars.times(Losses.l1(gA.forward(realB, pass), realB), c.lambdaB() * c.lambdaIdentity());
+                    idtB = Scalars.times(Losses.l1(gB.forward(realA, pass), realA), c.lambdaA() * c.lambdaIdentity());
                     loss = idtA.add(idtB);
                 }
                 lossGA = Losses.gan(dA.forward(fakeB, pass), 1f, gan);
                 lossGB = Losses.gan(dB.forward(fakeA, pass), 1f, gan);
-                cycleA = Losses.l1(recA, realA).mul((float) c.lambdaA());
-                cycleB = Losses.l1(recB, realB).mul((float) c.lambdaB());
+                cycleA = Scalars.times(Losses.l1(recA, realA), c.lambdaA());
+                cycleB = Scalars.times(Losses.l1(recB, realB), c.lambdaB());
                 gc.backward(loss.add(lossGA).add(lossGB).add(cycleA).add(cycleB));
             }
             optGA.step(step, lr);
@@ -325,11 +326,11 @@ public final class CycleGanTrainer implements TrainingRun {
             NDArray lossDB;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray pooledB = poolB.query(fakeB, step);
-                lossDA = Losses.gan(dA.forward(realB, pass), 1f, gan)
-                        .add(Losses.gan(dA.forward(pooledB, pass), 0f, gan)).mul(0.5f);
+                lossDA = Scalars.times(Losses.gan(dA.forward(realB, pass), 1f, gan)
+                        .add(Losses.gan(dA.forward(pooledB, pass), 0f, gan)), 0.5);
                 NDArray pooledA = poolA.query(fakeA, step);
-                lossDB = Losses.gan(dB.forward(realA, pass), 1f, gan)
-                        .add(Losses.gan(dB.forward(pooledA, pass), 0f, gan)).mul(0.5f);
+                lossDB = Scalars.times(Losses.gan(dB.forward(realA, pass), 1f, gan)
+                        .add(Losses.gan(dB.forward(pooledA, pass), 0f, gan)), 0.5);
                 gc.backward(lossDA.add(lossDB));
             }
             optDA.step(step, lr);

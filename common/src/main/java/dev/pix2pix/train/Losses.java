@@ -2,6 +2,7 @@ package dev.pix2pix.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import dev.pix2pix.nn.Scalars;
 
 /** The pix2pix objectives (paper eq. 1-4). */
 public final class Losses {
@@ -14,7 +15,7 @@ public final class Losses {
      */
     public static NDArray gan(NDArray logits, float target, String mode) {
         if (mode.equals("lsgan")) {
-            return logits.sub(target).square().mean();
+            return Scalars.minus(logits, target).square().mean();
         }
         // BCE(x, t) = t * softplus(-x) + (1 - t) * softplus(x)
         if (target == 1f) {
@@ -23,8 +24,8 @@ public final class Losses {
         if (target == 0f) {
             return Activation.softPlus(logits).mean();
         }
-        NDArray pos = Activation.softPlus(logits.neg()).mul(target);
-        return pos.add(Activation.softPlus(logits).mul(1f - target)).mean();
+        NDArray pos = Scalars.times(Activation.softPlus(logits.neg()), target);
+        return pos.add(Scalars.times(Activation.softPlus(logits), 1f - target)).mean();
     }
 
     public static NDArray l1(NDArray a, NDArray b) {

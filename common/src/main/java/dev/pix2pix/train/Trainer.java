@@ -19,6 +19,7 @@ import dev.pix2pix.model.PatchDiscriminator;
 import dev.pix2pix.model.Generator;
 import dev.pix2pix.nn.HostUpload;
 import dev.pix2pix.nn.Pass;
+import dev.pix2pix.nn.Scalars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,7 +246,7 @@ public final class Trainer implements TrainingRun {
                     dFake = Losses.gan(predFake, 0f, o.gan());
                     NDArray predReal = d.forward(pairFor(real, target), pass);
                     dReal = Losses.gan(predReal, (float) (1 - o.labelSmoothing()), o.gan());
-                    gc.backward(dFake.add(dReal).mul(0.5f));
+                    gc.backward(Scalars.times(dFake.add(dReal), 0.5));
                 }
             }
             if (!pretrain) {
@@ -257,10 +258,10 @@ public final class Trainer implements TrainingRun {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray loss;
                 gL1 = Losses.l1(fake, target);
-                loss = gL1.mul((float) o.lambdaL1());
+                loss = Scalars.times(gL1, o.lambdaL1());
                 if (o.lambdaL2() > 0) {
                     gL2 = Losses.l2(fake, target);
-                    loss = loss.add(gL2.mul((float) o.lambdaL2()));
+                    loss = loss.add(Scalars.times(gL2, o.lambdaL2()));
                 }
                 if (!pretrain) {
                     d.params().setRequiresGradient(false);
@@ -301,7 +302,7 @@ public final class Trainer implements TrainingRun {
         grad.attach(step);
         optD.zeroGradients();
         long n = x.getShape().get(0);
-        NDArray penalty = grad.square().sum().mul((float) (gamma / 2 / n));
+        NDArray penalty = Scalars.times(grad.square().sum(), gamma / 2 / n);
         dev.pix2pix.nn.TorchEngine.backward(penalty, true, false);
         return penalty.stopGradient();
     }
